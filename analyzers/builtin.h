@@ -1,0 +1,18 @@
+/*
+ * builtin.h - the hvpath subcommands, one builtin-<cmd>.c each (perf style).
+ *
+ * Each takes the arguments after the command name (argv[0] is the command)
+ * and returns the process exit status: 0 success, 1 the input could not be
+ * read or trusted, 2 wrong usage.
+ */
+#ifndef HVPATH_BUILTIN_H
+#define HVPATH_BUILTIN_H
+
+#define HV_EXIT_DATA 1
+#define HV_EXIT_USAGE 2
+
+int cmd_dump(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
+
+#endif /* HVPATH_BUILTIN_H */

@@ -1,0 +1,34 @@
+/*
+ * record.h - one decoded trace record, the unit every hvpath reader yields.
+ *
+ * A record is what Xen's t_rec carries (event id, optional TSC, up to seven
+ * 32-bit payload words) plus what the reader learned from its position in the
+ * file: the physical CPU whose buffer it came from and its byte offset.
+ */
+#ifndef HVPATH_RECORD_H
+#define HVPATH_RECORD_H
+
+#include <stdint.h>
+
+#define HV_REC_MAX_EXTRA 7          /* TRACE_EXTRA_MAX in xen/trace.h */
+
+/* The TRC_GEN records the readers themselves interpret (xen/trace.h). */
+#define HV_TRC_LOST_RECORDS      0x0001f001u
+#define HV_TRC_TRACE_WRAP_BUFFER 0x0001f002u
+#define HV_TRC_TRACE_CPU_CHANGE  0x0001f003u
+
+/* hv_rec.flags */
+#define HV_REC_TSC_INHERITED 0x01   /* no TSC in the record: previous one of this pCPU */
+#define HV_REC_TSC_NONE      0x02   /* no TSC seen yet on this pCPU: tsc is 0 */
+
+struct hv_rec {
+    uint64_t tsc;                   /* raw TSC of the pCPU that wrote it */
+    uint64_t offset;                /* byte offset of the t_rec header in the file */
+    uint32_t event;                 /* 28-bit event id (TRC_HD_TO_EVENT) */
+    uint16_t cpu;                   /* pCPU of the buffer the record came from */
+    uint8_t nextra;                 /* number of valid words in extra[] */
+    uint8_t flags;                  /* HV_REC_* */
+    uint32_t extra[HV_REC_MAX_EXTRA];
+};
+
+#endif /* HVPATH_RECORD_H */

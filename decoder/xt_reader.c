@@ -1,0 +1,634 @@
+/*
+ * xt_reader.c - xentrace file reader: window scanner, per-pCPU cursors and
+ * the k-way TSC merge.
+ *
+ * Three pieces:
+ *
+ *   scanner   walks the TRC_TRACE_CPU_CHANGE headers in file order, jumping
+ *             over window bodies.  xt_open runs it once over the whole file
+ *             to validate the structure and learn the set of pCPUs before
+ *             any record is yielded; later it runs lazily to feed cursors.
+ *   cursor    decodes the t_rec records of one pCPU's windows through a
+ *             bounded read buffer (pread; no mmap, so the resident set does
+ *             not grow with the file).
+ *   merge     a binary min-heap of cursors keyed by (TSC, cpu).  A cursor
+ *             whose next window is not known yet pulls headers from the
+ *             shared scanner, which queues the windows of other pCPUs it
+ *             passes on their cursors.
+ *
+ * In file order a single cursor walks every window in turn.
+ */
+#define _GNU_SOURCE
+#include "xt_reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define REC_MAX_BYTES (4 + 8 + 4 * HV_REC_MAX_EXTRA)  /* largest t_rec: 36 */
+#define HDR_BYTES 12                                  /* window header */
+#define CURSOR_BUF (256u << 10)                       /* per-pCPU read buffer */
+#define FILE_ORDER_BUF (1u << 20)
+
+
+struct window {
+    uint64_t off;                   /* first byte of the window's records */
+    uint32_t len;
+    uint16_t cpu;
+};
+
+struct scanner {
+    uint64_t pos;                   /* offset of the next header */
+};
+
+struct cursor {
+    uint16_t cpu;
+    uint8_t have_tsc;
+    uint8_t done;                   /* no more records on this pCPU */
+    uint64_t last_tsc;
+
+    uint8_t *buf;
+    size_t cap;
+    uint64_t buf_off;               /* file offset of buf[0] */
+    size_t buf_len;
+
+    uint64_t pos;                   /* next record */
+    uint64_t win_end;               /* end of the current window */
+
+    struct window *q;               /* windows found by the scanner, not yet read */
+    size_t q_head, q_len, q_cap;
+
+    struct hv_rec next;             /* merge: the record this cursor offers */
+};
+
+struct xt_reader {
+    int fd;
+    int own_fd;
+    char *name;
+    struct xt_options opt;
+    struct xt_counters cnt;
+    char err[512];
+
+    struct scanner scan;            /* feeds cursors in either mode */
+
+    /* file order: one cursor, per-pCPU TSC state kept separately */
+    struct cursor file_cur;
+    uint64_t *cpu_tsc;
+    uint8_t *cpu_have_tsc;
+
+    /* TSC order */
+    struct cursor **cursors;        /* indexed by cpu; NULL if the cpu has none */
+    struct cursor **heap;
+    size_t heap_len;
+    int started;
+};
+
+static int fail(struct xt_reader *r, uint64_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(struct xt_reader *r, uint64_t off, const char *fmt, ...)
+{
+    va_list ap;
+    int n = snprintf(r->err, sizeof(r->err), "%s: byte %llu: ", r->name,
+                     (unsigned long long)off);
+
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof(r->err))
+        vsnprintf(r->err + n, sizeof(r->err) - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static inline uint32_t le32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);               /* x86 only: host order is little endian */
+    return v;
+}
+
+/* pread exactly len bytes at off; -1 on error or short read. */
+static int read_at(struct xt_reader *r, void *dst, size_t len, uint64_t off)
+{
+    uint8_t *p = dst;
+
+    while (len) {
+        ssize_t n = pread(r->fd, p, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return fail(r, off, "read failed: %s", strerror(errno));
+        if (n == 0)
+            return fail(r, off, "unexpected end of file");
+        p += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* ---- scanner ---------------------------------------------------------- */
+
+/*
+ * Does a plausible window header sit at off?  Used to resynchronise after
+ * damage in tolerant mode.
+ */
+static int header_plausible(struct xt_reader *r, uint64_t off)
+{
+    uint8_t h[HDR_BYTES];
+    uint32_t cpu, len;
+
+    if (off + HDR_BYTES > r->cnt.file_bytes || read_at(r, h, HDR_BYTES, off))
+        return 0;
+    cpu = le32(h + 4);
+    len = le32(h + 8);
+    return le32(h) == XT_CPU_CHANGE_HEADER && cpu < XT_MAX_CPUS &&
+           len % 4 == 0 && off + HDR_BYTES + len <= r->cnt.file_bytes;
+}
+
+/* Skip damaged bytes from s->pos to the next plausible header (or EOF). */
+static void resync(struct xt_reader *r, struct scanner *s, int count)
+{
+    uint64_t from = s->pos, off = s->pos + 4;
+
+    while (off + HDR_BYTES <= r->cnt.file_bytes && !header_plausible(r, off))
+        off += 4;
+    if (off + HDR_BYTES > r->cnt.file_bytes)
+        off = r->cnt.file_bytes;
+    if (count) {
+        r->cnt.skipped_bytes += off - from;
+        r->cnt.skipped_windows++;
+    }
+    s->pos = off;
+}
+
+/*
+ * Next window in file order: 1 with *w filled, 0 at the end, -1 on error.
+ * count: add headers and skipped bytes to the counters (the first pass only).
+ */
+static int scan_next(struct xt_reader *r, struct scanner *s, struct window *w,
+                     int count)
+{
+    uint8_t h[HDR_BYTES];
+    uint64_t size = r->cnt.file_bytes;
+
+    for (;;) {
+        uint32_t word, cpu, len;
+        uint64_t off = s->pos;
+
+        if (off >= size)
+            return 0;
+        if (size - off < HDR_BYTES) {
+            if (!r->opt.tolerant)
+                return fail(r, off, "truncated window header (%llu bytes left, "
+                            "need 12)", (unsigned long long)(size - off));
+            resync(r, s, count);
+            continue;
+        }
+        if (read_at(r, h, HDR_BYTES, off))
+            return -1;
+        word = le32(h);
+        cpu = le32(h + 4);
+        len = le32(h + 8);
+
+        if (word != XT_CPU_CHANGE_HEADER) {
+            if (off == 0)
+                return fail(r, 0, "not a xentrace file: expected a "
+                            "TRC_TRACE_CPU_CHANGE header (0x%08x), found 0x%08x",
+                            XT_CPU_CHANGE_HEADER, word);
+            if (!r->opt.tolerant)
+                return fail(r, off, "expected a TRC_TRACE_CPU_CHANGE window "
+                            "header (0x%08x), found 0x%08x", XT_CPU_CHANGE_HEADER,
+                            word);
+            resync(r, s, count);
+            continue;
+        }
+        if (cpu >= XT_MAX_CPUS || len % 4 != 0 || off + HDR_BYTES + len > size) {
+            if (!r->opt.tolerant) {
+                if (cpu >= XT_MAX_CPUS)
+                    return fail(r, off, "window header names cpu %u (max %u)",
+                                cpu, XT_MAX_CPUS - 1);
+                if (len % 4 != 0)
+                    return fail(r, off, "window of cpu %u has %u bytes, not a "
+                                "multiple of 4", cpu, len);
+                return fail(r, off, "window of cpu %u (%u bytes) runs past the "
+                            "end of the file (%llu bytes)", cpu, len,
+                            (unsigned long long)size);
+            }
+            resync(r, s, count);
+            continue;
+        }
+
+        s->pos = off + HDR_BYTES + len;
+        if (count) {
+            r->cnt.windows++;
+            if (cpu + 1 > r->cnt.ncpus)
+                r->cnt.ncpus = cpu + 1;
+        }
+        w->off = off + HDR_BYTES;
+        w->len = len;
+        w->cpu = (uint16_t)cpu;
+        return 1;
+    }
+}
+
+/* ---- cursor ----------------------------------------------------------- */
+
+static int cursor_init(struct cursor *c, uint16_t cpu, size_t cap)
+{
+    memset(c, 0, sizeof(*c));
+    c->cpu = cpu;
+    c->cap = cap;
+    c->buf = malloc(cap);
+    return c->buf ? 0 : -1;
+}
+
+static void cursor_free(struct cursor *c)
+{
+    free(c->buf);
+    free(c->q);
+}
+
+static int queue_push(struct cursor *c, const struct window *w)
+{
+    if (c->q_head + c->q_len == c->q_cap) {
+        if (c->q_head) {
+            memmove(c->q, c->q + c->q_head, c->q_len * sizeof(*c->q));
+            c->q_head = 0;
+        } else {
+            size_t ncap = c->q_cap ? 2 * c->q_cap : 8;
+            struct window *nq = realloc(c->q, ncap * sizeof(*nq));
+            if (!nq)
+                return -1;
+            c->q = nq;
+            c->q_cap = ncap;
+        }
+    }
+    c->q[c->q_head + c->q_len++] = *w;
+    return 0;
+}
+
+static void cursor_enter(struct cursor *c, const struct window *w)
+{
+    c->pos = w->off;
+    c->win_end = w->off + w->len;
+    c->buf_off = w->off;
+    c->buf_len = 0;
+}
+
+/*
+ * Move cursor c (TSC order) to its next window, running the shared scanner
+ * forward if its queue is empty.  1 = entered a window, 0 = no more, -1 error.
+ */
+static int cursor_next_window(struct xt_reader *r, struct cursor *c)
+{
+    struct window w;
+    int rc;
+
+    while (!c->q_len) {
+        rc = scan_next(r, &r->scan, &w, 0);
+        if (rc <= 0)
+            return rc;
+        if (w.cpu == c->cpu) {
+            cursor_enter(c, &w);
+            return 1;
+        }
+        /* every cpu with a window got a cursor in xt_open */
+        if (queue_push(r->cursors[w.cpu], &w))
+            return fail(r, w.off, "out of memory");
+    }
+    w = c->q[c->q_head++];
+    if (--c->q_len == 0)
+        c->q_head = 0;
+    cursor_enter(c, &w);
+    return 1;
+}
+
+/*
+ * Decode the record at c->pos into rec.  *have_tsc / *last_tsc are the TSC
+ * state of the record's pCPU.  Returns 1, 0 when the window is used up, or
+ * -1 on error.  In tolerant mode a record running past its window skips the
+ * rest of the window.
+ */
+static int cursor_decode(struct xt_reader *r, struct cursor *c, uint16_t cpu,
+                         uint8_t *have_tsc, uint64_t *last_tsc,
+                         struct hv_rec *rec)
+{
+    uint64_t left, avail;
+    const uint8_t *p;
+    uint32_t h;
+    unsigned n, cyc, size;
+
+    if (c->pos >= c->win_end)
+        return 0;
+    left = c->win_end - c->pos;
+    avail = c->buf_off + c->buf_len - c->pos;
+    if (avail < REC_MAX_BYTES && avail < left) {
+        size_t want = left < c->cap ? (size_t)left : c->cap;
+        if (read_at(r, c->buf, want, c->pos))
+            return -1;
+        c->buf_off = c->pos;
+        c->buf_len = want;
+        avail = want;
+    }
+    p = c->buf + (c->pos - c->buf_off);
+    if (left < 4)
+        goto overrun;
+    h = le32(p);
+    n = (h >> 28) & 7;
+    cyc = h >> 31;
+    size = 4 + 8 * cyc + 4 * n;
+    if (size > left)
+        goto overrun;
+
+    rec->offset = c->pos;
+    rec->event = h & 0x0fffffff;
+    rec->cpu = cpu;
+    rec->nextra = (uint8_t)n;
+    rec->flags = 0;
+    p += 4;
+    if (cyc) {
+        uint64_t tsc = (uint64_t)le32(p) | ((uint64_t)le32(p + 4) << 32);
+        if (*have_tsc && tsc < *last_tsc) {
+            if (!r->cnt.tsc_backwards)
+                r->cnt.first_backwards_offset = c->pos;
+            r->cnt.tsc_backwards++;
+        }
+        *last_tsc = tsc;
+        *have_tsc = 1;
+        rec->tsc = tsc;
+        p += 8;
+    } else {
+        rec->tsc = *last_tsc;
+        rec->flags = *have_tsc ? HV_REC_TSC_INHERITED
+                               : HV_REC_TSC_INHERITED | HV_REC_TSC_NONE;
+    }
+    memcpy(rec->extra, p, 4 * n);
+    c->pos += size;
+    r->cnt.records++;
+    return 1;
+
+overrun:
+    if (!r->opt.tolerant) {
+        if (left < 4)
+            return fail(r, c->pos, "record of cpu %u cut off: %llu bytes left "
+                        "in its window", cpu, (unsigned long long)left);
+        return fail(r, c->pos, "record of cpu %u (header 0x%08x, %u bytes) runs "
+                    "past the end of its window (%llu bytes left)", cpu, h, size,
+                    (unsigned long long)left);
+    }
+    r->cnt.skipped_bytes += left;
+    r->cnt.skipped_windows++;
+    c->pos = c->win_end;
+    return 0;
+}
+
+/* ---- file order ------------------------------------------------------- */
+
+static int next_file_order(struct xt_reader *r, struct hv_rec *rec)
+{
+    struct cursor *c = &r->file_cur;
+
+    for (;;) {
+        struct window w;
+        uint16_t cpu = c->cpu;
+        int rc = cursor_decode(r, c, cpu, &r->cpu_have_tsc[cpu],
+                               &r->cpu_tsc[cpu], rec);
+        if (rc)
+            return rc;
+        rc = scan_next(r, &r->scan, &w, 0);
+        if (rc <= 0)
+            return rc;
+        c->cpu = w.cpu;
+        cursor_enter(c, &w);
+    }
+}
+
+/* ---- TSC order -------------------------------------------------------- */
+
+static inline int before(const struct cursor *a, const struct cursor *b)
+{
+    if (a->next.tsc != b->next.tsc)
+        return a->next.tsc < b->next.tsc;
+    return a->cpu < b->cpu;
+}
+
+static void heap_down(struct cursor **h, size_t len, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, m = i;
+        if (l < len && before(h[l], h[m]))
+            m = l;
+        if (l + 1 < len && before(h[l + 1], h[m]))
+            m = l + 1;
+        if (m == i)
+            return;
+        struct cursor *t = h[i];
+        h[i] = h[m];
+        h[m] = t;
+        i = m;
+    }
+}
+
+/* Load c->next with the cursor's next record: 1, 0 (pCPU exhausted), -1. */
+static int cursor_advance(struct xt_reader *r, struct cursor *c)
+{
+    for (;;) {
+        int rc = cursor_decode(r, c, c->cpu, &c->have_tsc, &c->last_tsc,
+                               &c->next);
+        if (rc)
+            return rc;
+        rc = cursor_next_window(r, c);
+        if (rc <= 0)
+            return rc;
+    }
+}
+
+static int merge_start(struct xt_reader *r)
+{
+    r->started = 1;
+    r->scan.pos = 0;
+    for (unsigned cpu = 0; cpu < r->cnt.ncpus; cpu++) {
+        struct cursor *c = r->cursors[cpu];
+        int rc;
+
+        if (!c)
+            continue;
+        rc = cursor_advance(r, c);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            r->heap[r->heap_len++] = c;
+    }
+    for (size_t i = r->heap_len / 2; i-- > 0;)
+        heap_down(r->heap, r->heap_len, i);
+    return 0;
+}
+
+static int next_tsc_order(struct xt_reader *r, struct hv_rec *rec)
+{
+    struct cursor *c;
+    int rc;
+
+    if (!r->started && merge_start(r))
+        return -1;
+    if (!r->heap_len)
+        return 0;
+    c = r->heap[0];
+    *rec = c->next;
+    rc = cursor_advance(r, c);
+    if (rc < 0)
+        return -1;
+    if (rc == 0)
+        r->heap[0] = r->heap[--r->heap_len];
+    heap_down(r->heap, r->heap_len, 0);
+    return 1;
+}
+
+/* ---- open / close ----------------------------------------------------- */
+
+/* First pass over the headers: validate, count windows, find the pCPUs. */
+static int prescan(struct xt_reader *r, uint8_t *seen)
+{
+    struct scanner s = { 0 };
+    struct window w;
+    int rc;
+
+    while ((rc = scan_next(r, &s, &w, 1)) > 0)
+        seen[w.cpu] = 1;
+    return rc;
+}
+
+int xt_open_fd(int fd, const char *name, const struct xt_options *opt,
+               struct xt_reader **out, char *err, size_t errlen)
+{
+    struct xt_reader *r = calloc(1, sizeof(*r));
+    uint8_t *seen = NULL;
+    struct stat st;
+
+    *out = NULL;
+    if (!r || !(r->name = strdup(name))) {
+        free(r);
+        snprintf(err, errlen, "%s: out of memory", name);
+        return -1;
+    }
+    r->fd = fd;
+    r->opt = *opt;
+
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", name);
+        goto fail;
+    }
+    r->cnt.file_bytes = (uint64_t)st.st_size;
+    if (r->cnt.file_bytes == 0) {
+        snprintf(err, errlen, "%s: empty file, not a xentrace trace", name);
+        goto fail;
+    }
+    (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+
+    seen = calloc(XT_MAX_CPUS, 1);
+    if (!seen || prescan(r, seen)) {
+        snprintf(err, errlen, "%s", seen ? r->err : "out of memory");
+        goto fail;
+    }
+    if (!r->cnt.windows) {
+        snprintf(err, errlen, "%s: no intact window in %llu bytes",
+                 name, (unsigned long long)r->cnt.file_bytes);
+        goto fail;
+    }
+
+    if (opt->order == XT_ORDER_FILE) {
+        r->cpu_tsc = calloc(r->cnt.ncpus, sizeof(*r->cpu_tsc));
+        r->cpu_have_tsc = calloc(r->cnt.ncpus, 1);
+        if (!r->cpu_tsc || !r->cpu_have_tsc ||
+            cursor_init(&r->file_cur, 0, FILE_ORDER_BUF))
+            goto oom;
+    } else {
+        r->cursors = calloc(r->cnt.ncpus, sizeof(*r->cursors));
+        r->heap = calloc(r->cnt.ncpus, sizeof(*r->heap));
+        if (!r->cursors || !r->heap)
+            goto oom;
+        for (unsigned cpu = 0; cpu < r->cnt.ncpus; cpu++) {
+            if (!seen[cpu])
+                continue;
+            r->cursors[cpu] = malloc(sizeof(struct cursor));
+            if (!r->cursors[cpu] ||
+                cursor_init(r->cursors[cpu], (uint16_t)cpu, CURSOR_BUF))
+                goto oom;
+        }
+    }
+    free(seen);
+    *out = r;
+    return 0;
+
+oom:
+    snprintf(err, errlen, "%s: out of memory", name);
+fail:
+    free(seen);
+    xt_close(r);
+    return -1;
+}
+
+int xt_open(const char *path, const struct xt_options *opt,
+            struct xt_reader **out, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int rc;
+
+    if (fd < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        *out = NULL;
+        return -1;
+    }
+    rc = xt_open_fd(fd, path, opt, out, err, errlen);
+    if (rc) {
+        close(fd);
+        return rc;
+    }
+    (*out)->own_fd = 1;
+    return 0;
+}
+
+int xt_next(struct xt_reader *r, struct hv_rec *rec)
+{
+    if (r->opt.order == XT_ORDER_FILE)
+        return next_file_order(r, rec);
+    return next_tsc_order(r, rec);
+}
+
+const char *xt_error(const struct xt_reader *r)
+{
+    return r->err;
+}
+
+const struct xt_counters *xt_counters(const struct xt_reader *r)
+{
+    return &r->cnt;
+}
+
+void xt_close(struct xt_reader *r)
+{
+    if (!r)
+        return;
+    if (r->cursors) {
+        for (unsigned cpu = 0; cpu < r->cnt.ncpus; cpu++) {
+            if (r->cursors[cpu]) {
+                cursor_free(r->cursors[cpu]);
+                free(r->cursors[cpu]);
+            }
+        }
+    }
+    cursor_free(&r->file_cur);
+    free(r->cursors);
+    free(r->heap);
+    free(r->cpu_tsc);
+    free(r->cpu_have_tsc);
+    if (r->own_fd)
+        close(r->fd);
+    free(r->name);
+    free(r);
+}
