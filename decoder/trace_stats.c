@@ -50,16 +50,21 @@ static int map_grow(struct counter_map *m)
 static struct slot *map_slot(struct counter_map *m, uint32_t event)
 {
     uint32_t key = event + 1;
-    size_t i;
+    size_t i = hash32(key) & (m->cap - 1);
 
-    if (2 * (m->len + 1) > m->cap && map_grow(m))
-        return NULL;
-    i = hash32(key) & (m->cap - 1);
-    while (m->s[i].key && m->s[i].key != key)
+    while (m->s[i].key != key) {
+        if (!m->s[i].key) {
+            /* a new id: keep the table at most half full */
+            if (2 * (m->len + 1) > m->cap) {
+                if (map_grow(m))
+                    return NULL;
+                return map_slot(m, event);
+            }
+            m->s[i].key = key;
+            m->len++;
+            break;
+        }
         i = (i + 1) & (m->cap - 1);
-    if (!m->s[i].key) {
-        m->s[i].key = key;
-        m->len++;
     }
     return &m->s[i];
 }
@@ -85,7 +90,7 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
     if (xt_open(path, &opt, &r, err, errlen))
         return -1;
     st->per_cpu = calloc(xt_counters(r)->ncpus, sizeof(*st->per_cpu));
-    if (!st->per_cpu)
+    if (!st->per_cpu || map_grow(&map))
         goto oom;
 
     while ((rc = xt_next(r, &rec)) > 0) {
