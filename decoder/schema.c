@@ -15,8 +15,10 @@ struct def_entry {
 
 static const struct def_entry defs[] = {
 #define HV_STOCK(sym, id, spec) { (id), #sym, (spec) },
+#define HV_STOCK64(sym, id, spec) { (id), #sym "64", (spec) },
 #include "stock_events.def"
 #undef HV_STOCK
+#undef HV_STOCK64
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))

@@ -18,7 +18,9 @@ RAW = re.compile(r"^R p\s*(\d+) o([0-9a-f]+)\s+([0-9a-f]+) (\d)\s+(-|\d+) \[([0-
 def xenalyze_records(path):
     out = subprocess.run(["xenalyze", "--svm-mode", "--dump-raw-reads", path],
                          capture_output=True, text=True, check=True).stdout
-    recs, windows = {}, 0
+    # xenalyze reads some window headers twice (once to find the pCPUs):
+    # count each header offset once
+    recs, windows = {}, set()
     for line in out.splitlines():
         m = RAW.match(line)
         if not m:
@@ -26,11 +28,11 @@ def xenalyze_records(path):
         cpu, off, ev, n, tsc, words = m.groups()
         ev = int(ev, 16)
         if ev == 0x1f003:
-            windows += 1
+            windows.add(int(off, 16))
             continue
         recs[int(off, 16)] = (int(cpu), ev, int(n), None if tsc == "-" else int(tsc),
                               [int(w, 16) for w in words.split()])
-    return recs, windows
+    return recs, len(windows)
 
 
 def main():

@@ -23,8 +23,10 @@ int main(void)
         CHECK_EQ((uint32_t)(id), (uint32_t)(sym));                            \
         n++;                                                                  \
     } while (0);
+#define HV_STOCK64(sym, id, spec) HV_STOCK(sym | TRC_64_FLAG, id, spec)
 #include "stock_events.def"
 #undef HV_STOCK
+#undef HV_STOCK64
 
     CHECK_EQ(n, hv_event_count());
     CHECK_EQ(HV_TRC_LOST_RECORDS, TRC_LOST_RECORDS);
