@@ -1,23 +1,25 @@
 #!/usr/bin/env python3
-"""measure.py CMD... - run CMD (stdout to /dev/null) and print one JSON line:
-wall/user/sys seconds, peak RSS in KiB (ru_maxrss of the child) and exit code.
-Shared by every benchmark under bench/ so the peers are measured alike."""
+"""measure.py CMD... - run CMD (stdout to /dev/null) under GNU time and print
+one JSON line: wall/user/sys seconds, peak RSS in KiB and the exit code.
+Shared by every benchmark under bench/ so the peers are measured alike.
+
+GNU time (a small C program) forks and execs CMD itself: measuring from
+Python's own fork would count the Python child's pages in ru_maxrss."""
 import json
 import os
 import subprocess
 import sys
-import time
+import tempfile
 
-t0 = time.monotonic()
-with open(os.devnull, "wb") as null:
-    proc = subprocess.Popen(sys.argv[1:], stdout=null)
-    _, status, ru = os.wait4(proc.pid, 0)
-wall = time.monotonic() - t0
+with tempfile.NamedTemporaryFile("r") as out, open(os.devnull, "wb") as null:
+    rc = subprocess.call(["/usr/bin/time", "-q", "-o", out.name, "-f", "%e %U %S %M %x"]
+                         + sys.argv[1:], stdout=null)
+    wall, user, sys_s, rss, code = out.read().split()[-5:]
 print(json.dumps({
     "cmd": sys.argv[1:],
-    "wall_s": round(wall, 4),
-    "user_s": round(ru.ru_utime, 4),
-    "sys_s": round(ru.ru_stime, 4),
-    "maxrss_kb": ru.ru_maxrss,
-    "exit": os.waitstatus_to_exitcode(status),
+    "wall_s": float(wall),
+    "user_s": float(user),
+    "sys_s": float(sys_s),
+    "maxrss_kb": int(rss),
+    "exit": int(code),
 }))

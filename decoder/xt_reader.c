@@ -34,7 +34,21 @@
 #define HDR_BYTES 12                                  /* window header */
 #define CURSOR_BUF (256u << 10)                       /* per-pCPU read buffer */
 #define FILE_ORDER_BUF (1u << 20)
+#define SCAN_BUF (64u << 10)                          /* header scanner */
 
+
+/*
+ * A window onto the file: up to cap bytes read with one pread.  Reads run
+ * past the end of the window asked for (up to cap), because xentrace's
+ * windows are often a few KiB and one syscall per window costs more than
+ * decoding it.
+ */
+struct chunk {
+    uint8_t *buf;                   /* cap + REC_MAX_BYTES bytes (copy slack) */
+    size_t cap;
+    uint64_t off;                   /* file offset of buf[0] */
+    size_t len;                     /* valid bytes */
+};
 
 struct window {
     uint64_t off;                   /* first byte of the window's records */
@@ -44,6 +58,7 @@ struct window {
 
 struct scanner {
     uint64_t pos;                   /* offset of the next header */
+    struct chunk *ch;               /* where headers are read through */
 };
 
 struct cursor {
@@ -52,10 +67,7 @@ struct cursor {
     uint8_t done;                   /* no more records on this pCPU */
     uint64_t last_tsc;
 
-    uint8_t *buf;
-    size_t cap;
-    uint64_t buf_off;               /* file offset of buf[0] */
-    size_t buf_len;
+    struct chunk ch;
 
     uint64_t pos;                   /* next record */
     uint64_t win_end;               /* end of the current window */
@@ -75,6 +87,7 @@ struct xt_reader {
     char err[512];
 
     struct scanner scan;            /* feeds cursors in either mode */
+    struct chunk scan_ch;           /* TSC order: the scanner's own buffer */
 
     /* file order: one cursor, per-pCPU TSC state kept separately */
     struct cursor file_cur;
@@ -131,18 +144,50 @@ static int read_at(struct xt_reader *r, void *dst, size_t len, uint64_t off)
     return 0;
 }
 
+static int chunk_init(struct chunk *ch, size_t cap)
+{
+    memset(ch, 0, sizeof(*ch));
+    ch->cap = cap;
+    /* slack: payloads are copied as a fixed 28 bytes, see cursor_decode */
+    ch->buf = malloc(cap + REC_MAX_BYTES);
+    return ch->buf ? 0 : -1;
+}
+
+/*
+ * Pointer to the need bytes at off (the caller checked they are inside the
+ * file), reading through ch if they are not there yet.  NULL on error.
+ */
+static const uint8_t *chunk_get(struct xt_reader *r, struct chunk *ch,
+                                uint64_t off, size_t need)
+{
+    uint64_t rest;
+    size_t want;
+
+    if (off >= ch->off && off + need <= ch->off + ch->len)
+        return ch->buf + (off - ch->off);
+    rest = r->cnt.file_bytes - off;
+    want = rest < ch->cap ? (size_t)rest : ch->cap;
+    if (read_at(r, ch->buf, want, off))
+        return NULL;
+    ch->off = off;
+    ch->len = want;
+    return ch->buf;
+}
+
 /* ---- scanner ---------------------------------------------------------- */
 
 /*
  * Does a plausible window header sit at off?  Used to resynchronise after
  * damage in tolerant mode.
  */
-static int header_plausible(struct xt_reader *r, uint64_t off)
+static int header_plausible(struct xt_reader *r, struct scanner *s,
+                            uint64_t off)
 {
-    uint8_t h[HDR_BYTES];
+    const uint8_t *h;
     uint32_t cpu, len;
 
-    if (off + HDR_BYTES > r->cnt.file_bytes || read_at(r, h, HDR_BYTES, off))
+    if (off + HDR_BYTES > r->cnt.file_bytes ||
+        !(h = chunk_get(r, s->ch, off, HDR_BYTES)))
         return 0;
     cpu = le32(h + 4);
     len = le32(h + 8);
@@ -155,7 +200,7 @@ static void resync(struct xt_reader *r, struct scanner *s, int count)
 {
     uint64_t from = s->pos, off = s->pos + 4;
 
-    while (off + HDR_BYTES <= r->cnt.file_bytes && !header_plausible(r, off))
+    while (off + HDR_BYTES <= r->cnt.file_bytes && !header_plausible(r, s, off))
         off += 4;
     if (off + HDR_BYTES > r->cnt.file_bytes)
         off = r->cnt.file_bytes;
@@ -173,7 +218,7 @@ static void resync(struct xt_reader *r, struct scanner *s, int count)
 static int scan_next(struct xt_reader *r, struct scanner *s, struct window *w,
                      int count)
 {
-    uint8_t h[HDR_BYTES];
+    const uint8_t *h;
     uint64_t size = r->cnt.file_bytes;
 
     for (;;) {
@@ -189,7 +234,7 @@ static int scan_next(struct xt_reader *r, struct scanner *s, struct window *w,
             resync(r, s, count);
             continue;
         }
-        if (read_at(r, h, HDR_BYTES, off))
+        if (!(h = chunk_get(r, s->ch, off, HDR_BYTES)))
             return -1;
         word = le32(h);
         cpu = le32(h + 4);
@@ -242,15 +287,12 @@ static int cursor_init(struct cursor *c, uint16_t cpu, size_t cap)
 {
     memset(c, 0, sizeof(*c));
     c->cpu = cpu;
-    c->cap = cap;
-    /* slack: payloads are copied as a fixed 28 bytes, see cursor_decode */
-    c->buf = malloc(cap + REC_MAX_BYTES);
-    return c->buf ? 0 : -1;
+    return chunk_init(&c->ch, cap);
 }
 
 static void cursor_free(struct cursor *c)
 {
-    free(c->buf);
+    free(c->ch.buf);
     free(c->q);
 }
 
@@ -277,8 +319,6 @@ static void cursor_enter(struct cursor *c, const struct window *w)
 {
     c->pos = w->off;
     c->win_end = w->off + w->len;
-    c->buf_off = w->off;
-    c->buf_len = 0;
 }
 
 /*
@@ -319,7 +359,7 @@ static inline int cursor_decode(struct xt_reader *r, struct cursor *c, uint16_t 
                          uint8_t *have_tsc, uint64_t *last_tsc,
                          struct hv_rec *rec)
 {
-    uint64_t left, avail;
+    uint64_t left;
     const uint8_t *p;
     uint32_t h;
     unsigned n, cyc, size;
@@ -327,16 +367,10 @@ static inline int cursor_decode(struct xt_reader *r, struct cursor *c, uint16_t 
     if (c->pos >= c->win_end)
         return 0;
     left = c->win_end - c->pos;
-    avail = c->buf_off + c->buf_len - c->pos;
-    if (avail < REC_MAX_BYTES && avail < left) {
-        size_t want = left < c->cap ? (size_t)left : c->cap;
-        if (read_at(r, c->buf, want, c->pos))
-            return -1;
-        c->buf_off = c->pos;
-        c->buf_len = want;
-        avail = want;
-    }
-    p = c->buf + (c->pos - c->buf_off);
+    p = chunk_get(r, &c->ch, c->pos, left < REC_MAX_BYTES ? (size_t)left
+                                                          : REC_MAX_BYTES);
+    if (!p)
+        return -1;
     if (left < 4)
         goto overrun;
     h = le32(p);
@@ -500,7 +534,7 @@ static int next_tsc_order(struct xt_reader *r, struct hv_rec *rec)
 /* First pass over the headers: validate, count windows, find the pCPUs. */
 static int prescan(struct xt_reader *r, uint8_t *seen)
 {
-    struct scanner s = { 0 };
+    struct scanner s = { 0, &r->scan_ch };
     struct window w;
     int rc;
 
@@ -537,7 +571,11 @@ int xt_open_fd(int fd, const char *name, const struct xt_options *opt,
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
     seen = calloc(XT_MAX_CPUS, 1);
-    if (!seen || prescan(r, seen)) {
+    if (!seen || chunk_init(&r->scan_ch, SCAN_BUF)) {
+        snprintf(err, errlen, "%s: out of memory", name);
+        goto fail;
+    }
+    if (prescan(r, seen)) {
         snprintf(err, errlen, "%s", seen ? r->err : "out of memory");
         goto fail;
     }
@@ -553,11 +591,14 @@ int xt_open_fd(int fd, const char *name, const struct xt_options *opt,
         if (!r->cpu_tsc || !r->cpu_have_tsc ||
             cursor_init(&r->file_cur, 0, FILE_ORDER_BUF))
             goto oom;
+        /* headers and bodies through one buffer: one read serves both */
+        r->scan.ch = &r->file_cur.ch;
     } else {
         r->cursors = calloc(r->cnt.ncpus, sizeof(*r->cursors));
         r->heap = calloc(r->cnt.ncpus, sizeof(*r->heap));
         if (!r->cursors || !r->heap)
             goto oom;
+        r->scan.ch = &r->scan_ch;
         for (unsigned cpu = 0; cpu < r->cnt.ncpus; cpu++) {
             if (!seen[cpu])
                 continue;
@@ -629,6 +670,7 @@ void xt_close(struct xt_reader *r)
         }
     }
     cursor_free(&r->file_cur);
+    free(r->scan_ch.buf);
     free(r->cursors);
     free(r->heap);
     free(r->cpu_tsc);

@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # `apt-get download` (never installed on this machine).
 packages=(build-essential cmake clang libclang-rt-14-dev python3 cpio
           libxen-dev xen-utils-common qemu-system-x86 busybox-static
-          dpkg-dev gzip xz-utils)
+          dpkg-dev gzip xz-utils time)
 
 need_install() {
     local p

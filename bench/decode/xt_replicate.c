@@ -9,6 +9,12 @@
  * than a discontinuity per copy (xenalyze stops at those).  Records are read
  * with libhvpath in file order and written back bit for bit, one window per
  * run of same-pCPU records.
+ *
+ * Each copy after the first opens every pCPU with a TRC_LOST_RECORDS record
+ * (1 lost): the scheduler state at the end of one copy does not match the
+ * start of the next, and a lost-records gap is how Xen itself says "state
+ * unknown from here"; xenalyze resets its vCPU state there instead of
+ * stopping.  So the big file also exercises the lost-record path.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,6 +46,25 @@ static void flush_window(struct out *o)
     }
     o->bytes += 12 + o->len;
     o->len = 0;
+}
+
+static void put_record(struct out *o, const struct hv_rec *r, uint64_t shift);
+
+/* The gap record at the start of a copy, on r's pCPU, just before r. */
+static void put_gap(struct out *o, const struct hv_rec *r, uint64_t shift)
+{
+    struct hv_rec gap = { 0 };
+    uint64_t tsc = r->tsc + shift;
+
+    gap.event = HV_TRC_LOST_RECORDS;
+    gap.cpu = r->cpu;
+    gap.nextra = 4;
+    gap.tsc = tsc;
+    gap.extra[0] = 1;                       /* lost */
+    gap.extra[1] = 0x7fff | (uint32_t)r->cpu << 16; /* idle domain, vcpu = pcpu */
+    gap.extra[2] = (uint32_t)tsc;           /* first_tsc */
+    gap.extra[3] = (uint32_t)(tsc >> 32);
+    put_record(o, &gap, 0);
 }
 
 static void put_record(struct out *o, const struct hv_rec *r, uint64_t shift)
@@ -74,6 +99,7 @@ int main(int argc, char **argv)
     struct xt_options opt = { XT_ORDER_FILE, 0 };
     struct trace_stats st;
     struct out o = { 0 };
+    static uint8_t opened[XT_MAX_CPUS];     /* pCPUs seen in this copy */
     uint64_t want, delta;
     char err[600];
 
@@ -105,8 +131,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "xt_replicate: %s\n", err);
             return 1;
         }
-        while ((rc = xt_next(r, &rec)) > 0)
+        memset(opened, 0, sizeof(opened));
+        while ((rc = xt_next(r, &rec)) > 0) {
+            if (k && !opened[rec.cpu]) {
+                put_gap(&o, &rec, k * delta);
+                opened[rec.cpu] = 1;
+            }
             put_record(&o, &rec, k * delta);
+        }
         if (rc < 0) {
             fprintf(stderr, "xt_replicate: %s\n", xt_error(r));
             return 1;

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# lab.sh — the emulated Xen lab behind `hvpath lab`.
+#
+# Boots Debian's Xen 4.17 + Linux 6.1 dom0 under QEMU (TCG, no KVM needed),
+# runs a scenario inside dom0 with xentrace around it and brings the trace back.
+#
+#   lab.sh run --scenario NAME [--xen stock|PATH] [--guest none|pv|pvh]
+#              [--icount SHIFT] [--events MASK] [--tbuf PAGES] [-n N]
+#              [--timeout SECS] -o DIR
+#   lab.sh shell [--guest none|pv|pvh] [--xen stock|PATH] [--icount SHIFT] [--timeout SECS]
+#   lab.sh prepare            download packages and build the image only
+#
+# Results in DIR: host.xt (xentrace file), manifest.json, console.log (serial
+# console: Xen + dom0), scenario.json/.log, guest console logs, dom0 dmesg,
+# /proc/interrupts before/after, xentrace.log, lab.env (raw facts from dom0).
+#
+# Environment:
+#   HVPATH_BINDIR  directory with the project's in-lab binaries (pingpong, ...);
+#                  unset: bench/scenarios is built here with cmake.
+#   HVPATH_CACHE   cache root (default ~/.cache/hvpath); the lab uses $HVPATH_CACHE/lab.
+#
+# The steps, one script each: resolve.sh (which packages/versions), fetch.sh
+# (apt-get download + dpkg -x), mkimage.sh (initramfs), boot.sh (QEMU),
+# init.sh (dom0's /init), manifest.sh (manifest.json).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+srcroot=$(cd "$here/../.." && pwd)
+scendir="$srcroot/bench/scenarios"
+cache="${HVPATH_CACHE:-$HOME/.cache/hvpath}/lab"
+
+log() { printf 'hvpath-lab: %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+usage() {
+    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
+    exit 2
+}
+
+# ---- arguments ------------------------------------------------------------------
+cmd=${1:-}; [[ -n $cmd ]] || usage; shift
+scenario="" xen=stock guest=none icount="" events=0x0ffff000 tbuf=256 n=1000 timeout_s="" outdir=""
+while (($#)); do
+    case $1 in
+    --scenario) scenario=${2:?}; shift 2 ;;
+    --xen) xen=${2:?}; shift 2 ;;
+    --guest) guest=${2:?}; shift 2 ;;
+    --icount) icount=${2:?}; shift 2 ;;
+    --events) events=${2:?}; shift 2 ;;
+    --tbuf) tbuf=${2:?}; shift 2 ;;
+    -n) n=${2:?}; shift 2 ;;
+    --timeout) timeout_s=${2:?}; shift 2 ;;
+    -o) outdir=${2:?}; shift 2 ;;
+    -h|--help) usage ;;
+    *) die "unknown argument '$1' (lab.sh --help)" ;;
+    esac
+done
+case $cmd in run|shell|prepare) ;; -h|--help|help) usage ;; *) die "unknown command '$cmd' (run, shell, prepare)" ;; esac
+case $guest in none|pv|pvh) ;; *) die "--guest must be none, pv or pvh" ;; esac
+[[ -z $icount || $icount =~ ^[0-9]+$ ]] || die "--icount takes a shift (integer)"
+[[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "-n takes a positive integer"
+[[ $tbuf =~ ^[0-9]+$ ]] || die "--tbuf takes a number of pages"
+[[ $events =~ ^(all|gen|sched|dom0op|hvm|0[xX][0-9a-fA-F]+|[0-9]+)$ ]] || die "--events: a number (e.g. 0x0ffff000) or all/gen/sched/dom0op/hvm"
+[[ $events == all ]] && events=0x0ffff000
+if [[ $cmd == run ]]; then
+    [[ -n $scenario ]] || die "run needs --scenario NAME ($(cd "$scendir" && ls *.sh | sed 's/\.sh$//' | tr '\n' ' '))"
+    [[ -r $scendir/$scenario.sh ]] || die "no scenario '$scenario' (no $scendir/$scenario.sh)"
+    [[ -n $outdir ]] || die "run needs -o DIR"
+    timeout_s=${timeout_s:-900}
+    # guest-boot is about starting a PVH guest (plus a PV one with --guest pv)
+    [[ $scenario == guest-boot && $guest == none ]] && guest=pvh
+else
+    timeout_s=${timeout_s:-14400}
+fi
+[[ $timeout_s =~ ^[0-9]+$ ]] || die "--timeout takes seconds"
+# A guest (PVH needs HAP) wants SVM + nested paging from QEMU.
+cpu=qemu64
+[[ $guest != none ]] && cpu=qemu64,+svm,+npt
+
+host_start=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+t0=$SECONDS
+
+# ---- host tools (installed with apt if missing) ------------------------------------
+need_pkgs=()
+command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
+command -v cpio >/dev/null || need_pkgs+=(cpio)
+command -v apt-get >/dev/null && command -v dpkg >/dev/null || die "needs a Debian host (apt-get, dpkg)"
+if ((${#need_pkgs[@]})); then
+    (($(id -u) == 0)) || die "missing host packages: ${need_pkgs[*]} (install them as root)"
+    log "installing host packages: ${need_pkgs[*]}"
+    timeout 1800 apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >&2 \
+        || { timeout 600 apt-get update -q >&2; timeout 1800 apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >&2; } \
+        || die "apt-get install ${need_pkgs[*]} failed"
+fi
+mkdir -p "$cache"
+# the cache root must not contain commas (QEMU's multiboot module list)
+[[ $cache != *,* ]] || die "HVPATH_CACHE must not contain commas"
+
+# ---- the project's in-lab binaries ------------------------------------------------
+bindir=${HVPATH_BINDIR:-}
+if [[ -z $bindir ]]; then
+    build="$cache/scenarios-build"
+    log "HVPATH_BINDIR not set: building bench/scenarios in $build"
+    if ! command -v cmake >/dev/null || ! command -v cc >/dev/null || [[ ! -e /usr/include/xen/sys/evtchn.h ]]; then
+        (($(id -u) == 0)) || die "building the scenarios needs cmake, a C compiler and libxen-dev"
+        log "installing build packages: cmake gcc libc6-dev libxen-dev"
+        timeout 1800 apt-get install -y -q --no-install-recommends cmake gcc libc6-dev libxen-dev >&2 \
+            || die "apt-get install of the build packages failed"
+    fi
+    timeout 600 cmake -S "$scendir" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DHVPATH_LAB_BINDIR="$build/lab-bin" >/dev/null || die "cmake configure failed"
+    timeout 600 cmake --build "$build" >/dev/null || die "building the scenarios failed"
+    bindir="$build/lab-bin"
+fi
+[[ -d $bindir ]] || die "HVPATH_BINDIR '$bindir' is not a directory"
+bindir=$(cd "$bindir" && pwd)
+
+# ---- packages -----------------------------------------------------------------------
+log "resolving packages"
+resolved=$(timeout 900 "$here/resolve.sh" "$cache") || die "resolving packages failed"
+fetched=$(timeout 3600 "$here/fetch.sh" "$cache" $(awk '{ print $1 "=" $2 }' <<<"$resolved")) \
+    || die "downloading packages failed"
+# PKG VERSION DIR ROLE
+pkglist=$(join <(sort <<<"$fetched") <(awk '{ print $1, $3 }' <<<"$resolved" | sort))
+
+# ---- the image (cached by package versions + binaries + lab scripts) -----------------
+hash_inputs() {
+    printf '%s\n' "$resolved"
+    (cd "$bindir" && for f in *; do [[ -f $f && -x $f ]] && sha256sum "$f"; done) || true
+    (cd "$here" && sha256sum mkimage.sh init.sh dom0-lib.sh guest-init.sh)
+    (cd "$scendir" && sha256sum *.sh)
+}
+key=$(hash_inputs | sha256sum | cut -c1-16)
+imgdir="$cache/images/$key"
+if [[ ! -s $imgdir/dom0.cpio.gz ]]; then
+    log "building image $key"
+    mkdir -p "$cache/images"
+    printf '%s\n' "$pkglist" >"$cache/images/.pkglist.$$"
+    timeout 1200 "$here/mkimage.sh" "$imgdir" "$cache/images/.pkglist.$$" "$bindir" \
+        || { rm -f "$cache/images/.pkglist.$$"; die "building the image failed"; }
+    rm -f "$cache/images/.pkglist.$$"
+    # keep the five most recently used images
+    ls -1dt "$cache"/images/*/ 2>/dev/null | tail -n +6 | xargs -r rm -rf
+else
+    log "image $key cached"
+fi
+touch "$imgdir"
+prepare_s=$((SECONDS - t0))
+[[ $cmd == prepare ]] && { log "ready: $imgdir (${prepare_s}s)"; exit 0; }
+
+# ---- scratch space; QEMU never outlives us (boot.sh runs it under timeout) -----------
+run=$(mktemp -d "${TMPDIR:-/tmp}/hvpath-lab.XXXXXX")
+trap 'rm -rf "$run"' EXIT
+[[ $run != *,* ]] || die "TMPDIR must not contain commas"
+
+# the hypervisor
+xen_file="$imgdir/xen"
+if [[ $xen != stock ]]; then
+    [[ -r $xen ]] || die "--xen: cannot read '$xen'"
+    if [[ $(od -An -tx1 -N2 "$xen" | tr -d ' ') == 1f8b ]]; then
+        gzip -dc "$xen" >"$run/xen"
+    else
+        cp "$xen" "$run/xen"
+    fi
+    xen_file="$run/xen"
+fi
+xen_sha=$(sha256sum "$xen_file" | cut -c1-64)
+
+# the disk the results come back on (sparse)
+truncate -s 1G "$run/out.img"
+
+dom0_args="hvpath.mode=$cmd hvpath.guest=$guest"
+if [[ $cmd == shell ]]; then
+    timeout "$timeout_s" "$here/boot.sh" shell --xen "$xen_file" --image "$imgdir" --cpu "$cpu" \
+        ${icount:+--icount "$icount"} --timeout "$timeout_s" --disk "$run/out.img" \
+        --dom0-args "$dom0_args"
+    exit $?
+fi
+
+# ---- run --------------------------------------------------------------------------
+# the output directory: new, empty, or one a previous run wrote (then emptied)
+if [[ -e $outdir ]]; then
+    [[ -d $outdir ]] || die "-o $outdir is not a directory"
+    if [[ -e $outdir/.hvpath-lab ]]; then
+        find "$outdir" -mindepth 1 -delete
+    elif [[ -n $(ls -A "$outdir") ]]; then
+        die "-o $outdir is not empty (and not from a previous lab run)"
+    fi
+fi
+mkdir -p "$outdir"
+touch "$outdir/.hvpath-lab"
+outdir=$(cd "$outdir" && pwd)
+
+# the scenario gets the QEMU limit minus a margin for boot and collection
+stimeout=$((timeout_s > 240 ? timeout_s - 120 : timeout_s / 2))
+dom0_args+=" hvpath.scenario=$scenario hvpath.n=$n hvpath.events=$events hvpath.tbuf=$tbuf hvpath.stimeout=$stimeout"
+
+log "booting Xen + dom0 (QEMU TCG, cpu $cpu${icount:+, icount shift=$icount}, limit ${timeout_s}s)"
+vm_t0=$SECONDS
+rc=0
+timeout --kill-after=30 $((timeout_s + 60)) "$here/boot.sh" run --xen "$xen_file" --image "$imgdir" \
+    --cpu "$cpu" ${icount:+--icount "$icount"} --timeout "$timeout_s" \
+    --console "$outdir/console.log" --disk "$run/out.img" --dom0-args "$dom0_args" || rc=$?
+vm_s=$((SECONDS - vm_t0))
+
+log "collecting results"
+mkdir -p "$run/out"
+tar -xf "$run/out.img" -C "$run/out" 2>/dev/null || true
+cp -a "$run/out/." "$outdir/" 2>/dev/null || true
+
+# ---- manifest -----------------------------------------------------------------------
+status=$(sed -n 's/^status=//p' "$outdir/lab.env" 2>/dev/null | tail -n1)
+[[ -n $status ]] || status="failed: no results from the VM (QEMU exit $rc)"
+[[ $rc == 0 || $status != ok ]] || status="failed: QEMU exit $rc"
+{
+    echo "scenario=$scenario"
+    echo "guest=$guest"
+    echo "xen_binary=$xen"
+    echo "xen_sha256=$xen_sha"
+    echo "events=$events"
+    echo "tbuf_pages=$tbuf"
+    echo "n=$n"
+    echo "icount_shift=${icount:-null}"
+    echo "qemu_cpu=$cpu"
+    echo "image_key=$key"
+    echo "host_start=$host_start"
+    echo "host_end=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "prepare_seconds=$prepare_s"
+    echo "vm_seconds=$vm_s"
+    echo "wall_seconds=$((SECONDS - t0))"
+    echo "qemu_rc=$rc"
+    echo "status=$status"
+} >"$run/host.env"
+"$here/manifest.sh" "$outdir" "$run/host.env" <<<"$resolved" >"$outdir/manifest.json" \
+    || log "WARNING: manifest.json could not be assembled"
+
+if [[ $status != ok ]]; then
+    log "FAILED: $status"
+    log "last console lines ($outdir/console.log):"
+    tail -n 30 "$outdir/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/    /' >&2 || true
+    exit 1
+fi
+[[ -s $outdir/host.xt ]] || { log "FAILED: empty trace"; tail -n 30 "$outdir/console.log" | tr -d '\r' >&2; exit 1; }
+log "done in $((SECONDS - t0))s (prepare ${prepare_s}s, VM ${vm_s}s): $outdir/host.xt $(stat -c %s "$outdir/host.xt") bytes"
