@@ -89,7 +89,7 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
     memset(st, 0, sizeof(*st));
     if (xt_open(path, &opt, &r, err, errlen))
         return -1;
-    st->per_cpu = calloc(xt_counters(r)->ncpus, sizeof(*st->per_cpu));
+    st->per_cpu = calloc(XT_MAX_CPUS, sizeof(*st->per_cpu));
     if (!st->per_cpu || map_grow(&map))
         goto oom;
 

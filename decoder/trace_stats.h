@@ -23,7 +23,7 @@ struct trace_stats {
     uint64_t lost_events;           /* number of TRC_LOST_RECORDS records */
     uint64_t tsc_first, tsc_last;   /* min and max TSC carried by a record */
     int have_tsc;
-    uint64_t *per_cpu;              /* xt.ncpus entries */
+    uint64_t *per_cpu;              /* records per pCPU, xt.ncpus entries */
     struct trace_event_count *events; /* nevents entries, sorted by event id */
     size_t nevents;
 };

@@ -427,6 +427,14 @@ overrun:
     return 0;
 }
 
+/* The error for a file in which tolerant reading found nothing intact. */
+static const char *no_window(struct xt_reader *r)
+{
+    snprintf(r->err, sizeof(r->err), "%s: no intact window in %llu bytes",
+             r->name, (unsigned long long)r->cnt.file_bytes);
+    return r->err;
+}
+
 /* ---- file order ------------------------------------------------------- */
 
 static int next_file_order(struct xt_reader *r, struct hv_rec *rec)
@@ -440,7 +448,12 @@ static int next_file_order(struct xt_reader *r, struct hv_rec *rec)
                                &r->cpu_tsc[cpu], rec);
         if (rc)
             return rc;
-        rc = scan_next(r, &r->scan, &w, 0);
+        /* the only pass over the headers: it counts them */
+        rc = scan_next(r, &r->scan, &w, 1);
+        if (rc == 0 && !r->cnt.windows) {
+            no_window(r);
+            return -1;
+        }
         if (rc <= 0)
             return rc;
         c->cpu = w.cpu;
@@ -570,43 +583,45 @@ int xt_open_fd(int fd, const char *name, const struct xt_options *opt,
     }
     (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 
-    seen = calloc(XT_MAX_CPUS, 1);
-    if (!seen || chunk_init(&r->scan_ch, SCAN_BUF)) {
-        snprintf(err, errlen, "%s: out of memory", name);
-        goto fail;
-    }
-    if (prescan(r, seen)) {
-        snprintf(err, errlen, "%s", seen ? r->err : "out of memory");
-        goto fail;
-    }
-    if (!r->cnt.windows) {
-        snprintf(err, errlen, "%s: no intact window in %llu bytes",
-                 name, (unsigned long long)r->cnt.file_bytes);
-        goto fail;
-    }
-
     if (opt->order == XT_ORDER_FILE) {
-        r->cpu_tsc = calloc(r->cnt.ncpus, sizeof(*r->cpu_tsc));
-        r->cpu_have_tsc = calloc(r->cnt.ncpus, 1);
+        /*
+         * No first pass: headers are checked as the reader reaches them,
+         * and pCPU state is indexed directly by cpu number.
+         */
+        r->cpu_tsc = calloc(XT_MAX_CPUS, sizeof(*r->cpu_tsc));
+        r->cpu_have_tsc = calloc(XT_MAX_CPUS, 1);
         if (!r->cpu_tsc || !r->cpu_have_tsc ||
             cursor_init(&r->file_cur, 0, FILE_ORDER_BUF))
             goto oom;
         /* headers and bodies through one buffer: one read serves both */
         r->scan.ch = &r->file_cur.ch;
-    } else {
-        r->cursors = calloc(r->cnt.ncpus, sizeof(*r->cursors));
-        r->heap = calloc(r->cnt.ncpus, sizeof(*r->heap));
-        if (!r->cursors || !r->heap)
+        *out = r;
+        return 0;
+    }
+
+    seen = calloc(XT_MAX_CPUS, 1);
+    if (!seen || chunk_init(&r->scan_ch, SCAN_BUF))
+        goto oom;
+    if (prescan(r, seen)) {
+        snprintf(err, errlen, "%s", r->err);
+        goto fail;
+    }
+    if (!r->cnt.windows) {
+        snprintf(err, errlen, "%s", no_window(r));
+        goto fail;
+    }
+    r->cursors = calloc(r->cnt.ncpus, sizeof(*r->cursors));
+    r->heap = calloc(r->cnt.ncpus, sizeof(*r->heap));
+    if (!r->cursors || !r->heap)
+        goto oom;
+    r->scan.ch = &r->scan_ch;
+    for (unsigned cpu = 0; cpu < r->cnt.ncpus; cpu++) {
+        if (!seen[cpu])
+            continue;
+        r->cursors[cpu] = malloc(sizeof(struct cursor));
+        if (!r->cursors[cpu] ||
+            cursor_init(r->cursors[cpu], (uint16_t)cpu, CURSOR_BUF))
             goto oom;
-        r->scan.ch = &r->scan_ch;
-        for (unsigned cpu = 0; cpu < r->cnt.ncpus; cpu++) {
-            if (!seen[cpu])
-                continue;
-            r->cursors[cpu] = malloc(sizeof(struct cursor));
-            if (!r->cursors[cpu] ||
-                cursor_init(r->cursors[cpu], (uint16_t)cpu, CURSOR_BUF))
-                goto oom;
-        }
     }
     free(seen);
     *out = r;

@@ -14,6 +14,11 @@
  *
  * Every structural error names the file and the byte offset.  With
  * tolerant set, a damaged window is skipped and counted instead.
+ *
+ * In TSC order xt_open checks every window header (not the records) before
+ * the first record is yielded.  In file order there is no such first pass:
+ * headers are checked as the reader reaches them, so a consumer that must
+ * not emit a prefix of a damaged file reads it through once first.
  */
 #ifndef HVPATH_XT_READER_H
 #define HVPATH_XT_READER_H
@@ -39,7 +44,8 @@ struct xt_options {
 
 struct xt_counters {
     uint64_t file_bytes;
-    uint64_t windows;               /* TRC_TRACE_CPU_CHANGE headers read */
+    uint64_t windows;               /* TRC_TRACE_CPU_CHANGE headers read (file
+                                       order: so far) */
     uint64_t records;               /* records yielded so far */
     uint64_t tsc_backwards;         /* records whose TSC is below their pCPU's previous one */
     uint64_t first_backwards_offset;
@@ -51,9 +57,8 @@ struct xt_counters {
 struct xt_reader;
 
 /*
- * Open path and check the structure of every window header (not the
- * records inside them) before any record is read.  On failure returns -1
- * with a message in err.
+ * Open path (in TSC order, checking every window header).  On failure
+ * returns -1 with a message in err.
  */
 int xt_open(const char *path, const struct xt_options *opt,
             struct xt_reader **out, char *err, size_t errlen);
