@@ -17,6 +17,12 @@
 #define HV_TRC_TRACE_WRAP_BUFFER 0x0001f002u
 #define HV_TRC_TRACE_CPU_CHANGE  0x0001f003u
 
+/*
+ * The hv-probes records (hv-probes/hvpath_events.def): TRC_HW subclass 0x8,
+ * unused by Xen, and skipped silently by stock xenalyze.
+ */
+#define HV_TRC_HVPATH            0x00808000u
+
 /* hv_rec.flags */
 #define HV_REC_TSC_INHERITED 0x01   /* no TSC in the record: previous one of this pCPU */
 #define HV_REC_TSC_NONE      0x02   /* no TSC seen yet on this pCPU: tsc is 0 */

@@ -19,6 +19,10 @@ static const struct def_entry defs[] = {
 #include "stock_events.def"
 #undef HV_STOCK
 #undef HV_STOCK64
+#define HVP_EVENT(sym, num, nwords, spec) \
+    { HV_TRC_HVPATH | (num), "TRC_HVPATH_" #sym, (spec) },
+#include "hvpath_events.def"
+#undef HVP_EVENT
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))

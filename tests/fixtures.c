@@ -106,7 +106,7 @@ static void unknown(struct xtg *g)
     uint32_t w[7] = { 1, 2, 3, 4, 5, 6, 7 };
 
     xtg_begin_window(g, 0);
-    xtg_rec(g, 0x00808001u, 100, 7, w);
+    xtg_rec(g, 0x00808fffu, 100, 7, w);
     xtg_rec(g, 0x0ffffffeu, XTG_NO_TSC, 0, w);
     xtg_end_window(g);
 }

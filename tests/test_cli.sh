@@ -86,7 +86,7 @@ done
 grep -q "TRC_HVM_INJ_VIRQ *vector=0xf3 fake=0" "$tmp/out" && ok || bad "text dump fields: $(cat "$tmp/out")"
 grep -q "100\* TRC_HVM_INJ_VIRQ" "$tmp/out" && ok || bad "inherited TSC marker: $(cat "$tmp/out")"
 "$hvpath" dump "$tmp/unknown.xt" >"$tmp/out" 2>&1
-grep -q "0x00808001.* w0=0x1 .* w6=0x7" "$tmp/out" && ok || bad "unknown ids raw: $(cat "$tmp/out")"
+grep -q "0x00808fff.* w0=0x1 .* w6=0x7" "$tmp/out" && ok || bad "unknown ids raw: $(cat "$tmp/out")"
 "$hvpath" stats "$tmp/lost.xt" >"$tmp/out" 2>&1
 grep -q "lost records   12 (in 2 TRC_LOST_RECORDS)" "$tmp/out" && ok || bad "stats lost: $(cat "$tmp/out")"
 expect_rc 0 "backwards warns" "$hvpath" dump "$tmp/backwards.xt"

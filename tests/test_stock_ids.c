@@ -28,7 +28,11 @@ int main(void)
 #undef HV_STOCK
 #undef HV_STOCK64
 
-    CHECK_EQ(n, hv_event_count());
+    /* the rest of the table is the hv-probes' own (test_probe_schema) */
+    unsigned nprobes = 0;
+    for (size_t i = 0; i < hv_event_count(); i++)
+        nprobes += (hv_event_at(i)->id & 0xfffff000u) == HV_TRC_HVPATH;
+    CHECK_EQ(n + nprobes, hv_event_count());
     CHECK_EQ(HV_TRC_LOST_RECORDS, TRC_LOST_RECORDS);
     CHECK_EQ(HV_TRC_TRACE_WRAP_BUFFER, TRC_TRACE_WRAP_BUFFER);
     CHECK_EQ(HV_TRC_TRACE_CPU_CHANGE, TRC_TRACE_CPU_CHANGE);
@@ -61,6 +65,6 @@ int main(void)
     }
     const struct hv_event_info *vmexit = hv_event_lookup(TRC_HVM_VMEXIT64);
     CHECK(vmexit && vmexit->nwords == 3 && vmexit->fields[1].type == HV_FIELD_X64);
-    CHECK(hv_event_lookup(0x00808001) == NULL);
+    CHECK(hv_event_lookup(0x00808fff) == NULL);
     return check_done();
 }

@@ -184,7 +184,7 @@ static void test_unknown(void)
     int n = read_all("unknown", XT_ORDER_TSC, 0, r, 4, NULL, err, sizeof(err));
 
     CHECK_EQ(n, 2);
-    CHECK_EQ(r[0].event, 0x00808001);
+    CHECK_EQ(r[0].event, 0x00808fff);
     CHECK_EQ(r[0].nextra, 7);
     CHECK_EQ(r[0].extra[6], 7);
     CHECK_EQ(r[1].event, 0x0ffffffe);
