@@ -158,3 +158,15 @@ uint64_t hv_field_value(const struct hv_field *f, const struct hv_rec *r,
         return w;
     }
 }
+
+int hv_field_word(const char *event, const char *field)
+{
+    const struct hv_event_info *e = hv_event_by_name(event);
+
+    if (!e)
+        return -1;
+    for (unsigned i = 0; i < e->nfields; i++)
+        if (!strcmp(e->fields[i].name, field))
+            return e->fields[i].word;
+    return -1;
+}

@@ -48,6 +48,14 @@ size_t hv_event_count(void);
 const struct hv_event_info *hv_event_at(size_t i);
 
 /*
+ * Payload word index of field `field` of event `event` (e.g.
+ * "TRC_HVPATH_EVTCHN_SEND", "rport"), or -1 if either is unknown.  Consumers
+ * resolve the words they read once, so the .def stays the only place that
+ * says where a field sits.
+ */
+int hv_field_word(const char *event, const char *field);
+
+/*
  * Value of field f of record r (0 if the record is too short for it; then
  * *present is set to 0).  present may be NULL.
  */
