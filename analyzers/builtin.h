@@ -14,5 +14,7 @@
 int cmd_dump(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_script(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif /* HVPATH_BUILTIN_H */

@@ -19,6 +19,8 @@ struct command {
 static const struct command commands[] = {
     { "dump",  cmd_dump,  "Print every record of a xentrace file in TSC order" },
     { "stats", cmd_stats, "Count records, events, pCPUs and lost records of a trace" },
+    { "report", cmd_report, "Per-stage latency of the event hot path (p50..max, exemplars)" },
+    { "script", cmd_script, "Every event chain, stage by stage, or as JSON lines" },
     { "lab",   cmd_lab,   "Boot Xen 4.17 under QEMU, run a scenario, collect the trace" },
 };
 

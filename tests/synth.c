@@ -245,6 +245,10 @@ int synth_write(const char *path, unsigned n, unsigned loss_pct, unsigned seed,
     int rc;
 
     memset(truth, 0, sizeof(*truth));
+    /* each pCPU's clock first, as the probes write it: a 2 GHz TSC */
+    for (unsigned cpu = 0; cpu < NCPU; cpu++)
+        emit(&g, -1, cpu, t - 1000, "TRC_HVPATH_CLOCK_PCPU", "mul", 1u << 31,
+             "shift", 0u, NULL);
     for (unsigned i = 0; i < n; i++) {
         one_event(&g, i % 7, t);
         t += 20000 + rnd(&g) % 5000;

@@ -1,0 +1,55 @@
+/*
+ * chains.h - what `hvpath script` and `hvpath report` share: open a trace,
+ * count it, find its clock, and stream its chains out of the stitcher.
+ */
+#ifndef HVPATH_CHAINS_H
+#define HVPATH_CHAINS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "stitch.h"
+#include "trace_stats.h"
+
+struct chains_options {
+    const char *path;
+    double cpu_hz;                  /* --cpu-hz, 0 if not given */
+    int include_tracer;             /* keep xentrace's own VIRQ_TBUF chains */
+    int tolerant;
+};
+
+struct chains {
+    struct chains_options opt;
+    struct trace_stats stats;       /* the whole file, counted first */
+    struct hv_clock clock;
+    int probes;                     /* the trace has hv-probes records */
+    uint64_t tsc0;                  /* time origin: the first TSC */
+    uint64_t tracer_skipped;
+    struct xt_reader *reader;
+    struct stitcher *stitcher;
+    int finished;
+};
+
+/*
+ * Open and prepare.  Fails (message in err) on an unreadable trace, or when
+ * no clock can be trusted: no clock records and no --cpu-hz.
+ */
+int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
+                size_t errlen);
+
+/* Next chain: 1, 0 at the end, -1 on error (message in err). */
+int chains_next(struct chains *ch, struct chain *c, char *err, size_t errlen);
+
+/* Nanoseconds from the trace start to tsc. */
+uint64_t chains_ns(const struct chains *ch, uint64_t tsc);
+
+/* End-to-end cycles of c (first to last stage). */
+uint64_t chain_cycles(const struct chain *c);
+
+void chains_close(struct chains *ch);
+
+/* Parse "12us", "3ms", "250ns", "1.5s" or a plain number of ns; -1 if bad. */
+int parse_duration_ns(const char *s, uint64_t *ns);
+
+#endif /* HVPATH_CHAINS_H */
