@@ -43,6 +43,7 @@ qemu=(qemu-system-x86_64 -machine q35 -cpu "$cpu" -m 2048 -smp 2 -no-reboot
 [[ -n $disk ]] && qemu+=(-drive "file=$disk,format=raw,if=virtio")
 [[ -n $icount ]] && qemu+=(-icount "shift=$icount")
 # extra QEMU arguments for experiments, e.g. HVPATH_QEMU_ARGS="-accel tcg,thread=single"
+# shellcheck disable=SC2206  # split on spaces on purpose
 [[ -n ${HVPATH_QEMU_ARGS:-} ]] && qemu+=(${HVPATH_QEMU_ARGS})
 
 if [[ $mode == shell ]]; then

@@ -1,3 +1,4 @@
+# shellcheck shell=sh disable=SC2034  # (GUEST_* are read by the scripts that source this)
 # dom0-lib.sh — shell helpers for the lab's dom0 (busybox sh), sourced by /init
 # and by the scenario scripts.  Installed as /opt/hvpath/lib.sh by mkimage.sh.
 #
@@ -33,7 +34,10 @@ start_guest() {
     start_toolstack || return 1
     step "guest-start $1"
     t0=$(uptime_s)
-    xl create "/etc/xen/hvpath-$1.cfg" >>"$OUT/xl.log" 2>&1 || { note "xl create failed:"; cat "$OUT/xl.log"; return 1; }
+    # the guest's init learns the scenario and N from its command line
+    xl create "/etc/xen/hvpath-$1.cfg" \
+        "extra=\"console=hvc0 hvpath.scenario=${SCEN:-none} hvpath.n=${N:-1000}\"" \
+        >>"$OUT/xl.log" 2>&1 || { note "xl create failed:"; cat "$OUT/xl.log"; return 1; }
     GUEST_DOMID=$(xl domid "hvpath-$1")
     log=/var/log/xen/console/guest-hvpath-$1.log
     i=0

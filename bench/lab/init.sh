@@ -139,9 +139,10 @@ kv trace_start_uptime "$(uptime_s)"
 kv trace_start_date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
 step "scenario $SCEN"
-timeout "$STIMEOUT" sh "/opt/hvpath/scenarios/$SCEN.sh" >"$OUT/scenario.log" 2>&1
-SRC=$?
-cat "$OUT/scenario.log"
+# output to the console as it comes and to scenario.log; the status via a file
+{ timeout "$STIMEOUT" sh "/opt/hvpath/scenarios/$SCEN.sh" 2>&1; echo $? >/tmp/scenario.rc; } \
+    | tee "$OUT/scenario.log"
+SRC=$(cat /tmp/scenario.rc)
 kv scenario_rc $SRC
 
 kv trace_end_uptime "$(uptime_s)"

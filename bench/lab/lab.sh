@@ -10,6 +10,13 @@
 #   lab.sh shell [--guest none|pv|pvh] [--xen stock|PATH] [--icount SHIFT] [--timeout SECS]
 #   lab.sh prepare            download packages and build the image only
 #
+# Scenarios (bench/scenarios/NAME.sh, run in dom0 under xentrace):
+#   pingpong       N evtchn notifications between two dom0 threads on two vCPUs
+#   pingpong-domu  N notifications between dom0 and the domU (default --guest pvh)
+#   idle           a few seconds of nothing
+#   disk           O_DIRECT reads of the virtio disk (physical IRQs via do_IRQ)
+#   guest-boot     boot and shut down a PVH domU (+ a PV one with --guest pv)
+#
 # Results in DIR: host.xt (xentrace file), manifest.json, console.log (serial
 # console: Xen + dom0), scenario.json/.log, guest console logs, dom0 dmesg,
 # /proc/interrupts before/after, xentrace.log, lab.env (raw facts from dom0).
@@ -69,10 +76,18 @@ if [[ $cmd == run ]]; then
     timeout_s=${timeout_s:-900}
     # guest-boot is about starting a PVH guest (plus a PV one with --guest pv)
     [[ $scenario == guest-boot && $guest == none ]] && guest=pvh
+    # so is dom0 <-> domU ping-pong
+    [[ $scenario == pingpong-domu && $guest == none ]] && guest=pvh
 else
     timeout_s=${timeout_s:-14400}
 fi
 [[ $timeout_s =~ ^[0-9]+$ ]] || die "--timeout takes seconds"
+# the output directory: new, empty, or one a previous run wrote (emptied at boot time)
+if [[ $cmd == run && -e $outdir ]]; then
+    [[ -d $outdir ]] || die "-o $outdir is not a directory"
+    [[ -e $outdir/.hvpath-lab || -z $(ls -A "$outdir") ]] \
+        || die "-o $outdir is not empty (and not from a previous lab run)"
+fi
 # A guest (PVH needs HAP) wants SVM + nested paging from QEMU.
 cpu=qemu64
 [[ $guest != none ]] && cpu=qemu64,+svm,+npt
@@ -93,8 +108,8 @@ if ((${#need_pkgs[@]})); then
         || die "apt-get install ${need_pkgs[*]} failed"
 fi
 mkdir -p "$cache"
-# the cache root must not contain commas (QEMU's multiboot module list)
-[[ $cache != *,* ]] || die "HVPATH_CACHE must not contain commas"
+# the cache root must not contain commas (QEMU's multiboot module list) or blanks
+[[ $cache != *[,[:space:]]* ]] || die "HVPATH_CACHE must not contain commas or blanks"
 
 # ---- the project's in-lab binaries ------------------------------------------------
 bindir=${HVPATH_BINDIR:-}
@@ -118,6 +133,7 @@ bindir=$(cd "$bindir" && pwd)
 # ---- packages -----------------------------------------------------------------------
 log "resolving packages"
 resolved=$(timeout 900 "$here/resolve.sh" "$cache") || die "resolving packages failed"
+# shellcheck disable=SC2046  # package=version words, no spaces
 fetched=$(timeout 3600 "$here/fetch.sh" "$cache" $(awk '{ print $1 "=" $2 }' <<<"$resolved")) \
     || die "downloading packages failed"
 # PKG VERSION DIR ROLE
@@ -151,7 +167,7 @@ prepare_s=$((SECONDS - t0))
 # ---- scratch space; QEMU never outlives us (boot.sh runs it under timeout) -----------
 run=$(mktemp -d "${TMPDIR:-/tmp}/hvpath-lab.XXXXXX")
 trap 'rm -rf "$run"' EXIT
-[[ $run != *,* ]] || die "TMPDIR must not contain commas"
+[[ $run != *[,[:space:]]* ]] || die "TMPDIR must not contain commas or blanks"
 
 # the hypervisor
 xen_file="$imgdir/xen"
@@ -171,22 +187,14 @@ truncate -s 1G "$run/out.img"
 
 dom0_args="hvpath.mode=$cmd hvpath.guest=$guest"
 if [[ $cmd == shell ]]; then
-    timeout "$timeout_s" "$here/boot.sh" shell --xen "$xen_file" --image "$imgdir" --cpu "$cpu" \
+    "$here/boot.sh" shell --xen "$xen_file" --image "$imgdir" --cpu "$cpu" \
         ${icount:+--icount "$icount"} --timeout "$timeout_s" --disk "$run/out.img" \
         --dom0-args "$dom0_args"
     exit $?
 fi
 
 # ---- run --------------------------------------------------------------------------
-# the output directory: new, empty, or one a previous run wrote (then emptied)
-if [[ -e $outdir ]]; then
-    [[ -d $outdir ]] || die "-o $outdir is not a directory"
-    if [[ -e $outdir/.hvpath-lab ]]; then
-        find "$outdir" -mindepth 1 -delete
-    elif [[ -n $(ls -A "$outdir") ]]; then
-        die "-o $outdir is not empty (and not from a previous lab run)"
-    fi
-fi
+[[ -e $outdir ]] && find "$outdir" -mindepth 1 -delete
 mkdir -p "$outdir"
 touch "$outdir/.hvpath-lab"
 outdir=$(cd "$outdir" && pwd)
@@ -198,9 +206,16 @@ dom0_args+=" hvpath.scenario=$scenario hvpath.n=$n hvpath.events=$events hvpath.
 log "booting Xen + dom0 (QEMU TCG, cpu $cpu${icount:+, icount shift=$icount}, limit ${timeout_s}s)"
 vm_t0=$SECONDS
 rc=0
+# boot.sh enforces the limit on QEMU; the outer timeout is a backstop.  It runs
+# in the background so that a signal to us stops QEMU at once (timeout passes
+# TERM on to boot.sh, which passes it on to QEMU's timeout).
 timeout --kill-after=30 $((timeout_s + 60)) "$here/boot.sh" run --xen "$xen_file" --image "$imgdir" \
     --cpu "$cpu" ${icount:+--icount "$icount"} --timeout "$timeout_s" \
-    --console "$outdir/console.log" --disk "$run/out.img" --dom0-args "$dom0_args" || rc=$?
+    --console "$outdir/console.log" --disk "$run/out.img" --dom0-args "$dom0_args" &
+bootpid=$!
+trap 'log "interrupted: stopping QEMU"; kill -TERM $bootpid 2>/dev/null; wait $bootpid 2>/dev/null; rm -rf "$run"; exit 130' INT TERM HUP
+wait $bootpid || rc=$?
+trap - INT TERM HUP
 vm_s=$((SECONDS - vm_t0))
 
 log "collecting results"
@@ -209,8 +224,15 @@ tar -xf "$run/out.img" -C "$run/out" 2>/dev/null || true
 cp -a "$run/out/." "$outdir/" 2>/dev/null || true
 
 # ---- manifest -----------------------------------------------------------------------
-status=$(sed -n 's/^status=//p' "$outdir/lab.env" 2>/dev/null | tail -n1)
-[[ -n $status ]] || status="failed: no results from the VM (QEMU exit $rc)"
+status=""
+[[ -r $outdir/lab.env ]] && status=$(sed -n 's/^status=//p' "$outdir/lab.env" | tail -n1)
+if [[ -z $status ]]; then
+    if [[ $rc == 124 || $rc == 137 ]]; then
+        status="failed: timed out after ${timeout_s}s (--timeout)"
+    else
+        status="failed: no results from the VM (QEMU exit $rc)"
+    fi
+fi
 [[ $rc == 0 || $status != ok ]] || status="failed: QEMU exit $rc"
 {
     echo "scenario=$scenario"

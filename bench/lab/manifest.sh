@@ -52,21 +52,29 @@ add_kv() { [[ -n ${kv[$2]+x} ]] && add "$1" "${kv[$2]}"; return 0; }
 # ---- the fields everyone looks for first --------------------------------------------
 add scenario "${kv[scenario]:-unknown}"
 add guest "${kv[guest]:-none}"
+# facts Xen printed on the serial console
+console_grep() { [[ -r $outdir/console.log ]] && tr -d '\r' <"$outdir/console.log" | sed -n "$1" | head -n1; return 0; }
+banner=$(console_grep 's/^(XEN) \(Xen version .*\)$/\1/p')
+cpu_mhz=$(console_grep 's/^(XEN) Detected \([0-9.]*\) MHz processor.*$/\1/p')
+sched=$(console_grep 's/^(XEN) Using scheduler: .*(\(.*\))$/\1/p')
 xenver=${kv[xen_version_xl]:-${kv[xen_version]:-}}
-if [[ -z $xenver && -r $outdir/console.log ]]; then
-    xenver=$(tr -d '\r' <"$outdir/console.log" | sed -n 's/^.*Xen version \([^ ]*\).*$/\1/p' | head -n1)
-fi
+[[ -n $xenver ]] || xenver=$(sed -n 's/^Xen version \([^ ]*\).*$/\1/p' <<<"$banner")
 add xen "${xenver:-unknown}"
 add_kv vcpus vcpus
 
-# ---- the scenario's own fields ------------------------------------------------------
+# ---- the scenario's own fields (event counts and ports first) -------------------------
+declare -A scen=(); scen_order=()
 if [[ -r $outdir/scenario.json ]]; then
     while IFS= read -r line; do
         line=${line%,}
         [[ $line =~ ^[[:space:]]*\"([^\"]+)\":[[:space:]]*(.*)$ ]] || continue
-        add_raw "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+        scen[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+        scen_order+=("${BASH_REMATCH[1]}")
     done <"$outdir/scenario.json"
 fi
+for k in sent received senders receivers "${scen_order[@]}"; do
+    [[ -n ${scen[$k]+x} ]] && add_raw "$k" "${scen[$k]}"
+done
 
 # ---- the run ------------------------------------------------------------------------
 add_kv status status
@@ -79,6 +87,10 @@ add_kv xen_binary xen_binary
 add_kv xen_sha256 xen_sha256
 add_kv xen_version_sysfs xen_version
 add_kv xen_changeset xen_changeset
+[[ -n $banner ]] && add xen_banner "$banner"
+[[ -n $sched ]] && add xen_scheduler "$sched"
+# the TSC rate Xen measured: trace timestamps are TSC cycles (xenalyze --cpu-hz)
+[[ -n $cpu_mhz ]] && add cpu_mhz "$cpu_mhz"
 add_kv dom0_kernel dom0_kernel
 add_kv dom0_mem_kb dom0_mem_kb
 

@@ -20,6 +20,8 @@
 #                    /opt/hvpath/scenarios/*.sh   bench/scenarios/*.sh
 #                    /opt/hvpath/lib.sh           bench/lab/dom0-lib.sh
 #                    /guest/{vmlinuz,initrd.cpio.gz}, /etc/xen/hvpath-{pvh,pv}.cfg
+#                    (the guest initrd: busybox, bench/lab/guest-init.sh, xen-evtchn.ko
+#                    and the static executables of $BINDIR)
 #   versions.txt   the package list this was built from
 # Work happens in OUTDIR.tmp, renamed to OUTDIR at the end (so OUTDIR is complete or absent).
 set -euo pipefail
@@ -34,7 +36,8 @@ die() { log "ERROR: $*"; exit 1; }
 
 dir_of() { awk -v r="$1" '$4 == r { print $3 }' "$pkglist"; }
 xendir=$(dir_of xen); kdir=$(dir_of kernel); bbdir=$(dir_of busybox)
-tooldirs=( $(dir_of tools) ); libdirs=( $(dir_of lib) )
+mapfile -t tooldirs < <(dir_of tools)
+mapfile -t libdirs < <(dir_of lib)
 [[ -n $xendir && -n $kdir && -n $bbdir && ${#tooldirs[@]} -gt 0 ]] || die "package list incomplete: $pkglist"
 
 tmp="$out.tmp"
@@ -146,8 +149,14 @@ mkdir -p "$root/lib64"
 ln -sfn /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86-64.so.2"
 
 # ---- the guest: same kernel, busybox initrd --------------------------------------
+# It gets the evtchn module and the project's static binaries (pingpong -r).
 cp "$here/guest-init.sh" "$groot/init"
 chmod 755 "$groot/init"
+mkdir -p "$groot/lib/hvpath-modules" "$groot/opt/hvpath/bin"
+cp "$root/lib/hvpath-modules/xen-evtchn.ko" "$groot/lib/hvpath-modules/"
+for f in "$root"/opt/hvpath/bin/*; do
+    [[ -f $f ]] && is_elf "$f" && ! has_interp "$f" && cp "$f" "$groot/opt/hvpath/bin/"
+done
 cat >"$groot/etc/inittab" <<'EOF'
 hvc0::respawn:-/bin/sh
 ::shutdown:/bin/echo hvpath-guest: shutting down

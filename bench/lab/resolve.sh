@@ -48,6 +48,7 @@ resolve() {
     # Library closure, one apt-cache call per level.
     local -A seen=()
     local level=() next=() libs=() p
+    # shellcheck disable=SC2207  # package names have no spaces
     level=( $(depends_of xen-utils-4.17 | grep -E '^(lib|zlib)') libgcc-s1 )
     while ((${#level[@]})); do
         next=()
@@ -56,6 +57,7 @@ resolve() {
             seen[$p]=1; libs+=("$p"); next+=("$p")
         done
         ((${#next[@]})) || break
+        # shellcheck disable=SC2207
         level=( $(depends_of "${next[@]}" | grep -E '^(lib|zlib)') )
     done
 

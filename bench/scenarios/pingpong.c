@@ -17,6 +17,16 @@
  * into manifest.json) written to the -o path, and a summary on stdout.
  * Exit status: 0 if every notification sent was received, 1 otherwise.
  * Times are CLOCK_MONOTONIC of the (emulated) dom0: not real latency.
+ *
+ * Between two domains (dom0 <-> domU) the two sides are two processes:
+ *   in the domU:  pingpong -r -n N          responder: binds an unbound port
+ *                 for dom0, prints "pingpong: responder port P", answers
+ *                 each ping, prints "pingpong: responder done: received X sent Y"
+ *   in dom0:      pingpong -R DOMID:P -n N  initiator: binds to it, drains the
+ *                 pending event of the fresh binding, sends the pings, times
+ *                 the round trips.  Its JSON has dom0_sent/dom0_received and
+ *                 the ports; the peer's counts come from the responder's line
+ *                 (bench/scenarios/pingpong-domu.sh puts them together).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -55,6 +65,7 @@ struct side {
 static struct side A = { .name = "A" }, B = { .name = "B" };
 static uint64_t n_total = 1000;     /* notifications in both directions */
 static int timeout_ms = 5000;       /* per wait */
+static int first_timeout_ms = 5000; /* the responder's wait for the first ping */
 static atomic_int stop;             /* set when A gives up */
 static uint64_t *rtt;               /* round-trip times, ns */
 static uint64_t n_rtt;
@@ -182,7 +193,7 @@ static void *pong_thread(void *arg)
     for (uint64_t j = 0; j < pings; j++) {
         /* A may still be sending after `stop` is set only if it failed, so a
          * timeout here after stop is the normal way out in that case. */
-        int r = wait_event(&B, timeout_ms, 1);
+        int r = wait_event(&B, j == 0 ? first_timeout_ms : timeout_ms, 1);
         if (r != 0) {
             if (r > 0 && !atomic_load(&stop))
                 B.timed_out = 1;
@@ -220,25 +231,144 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: pingpong [-n NOTIFICATIONS] [-o JSON-FILE] [-t TIMEOUT-MS] [-c CPU-A,CPU-B]\n"
+            "       pingpong -r [-n N] [-t MS] [-w FIRST-WAIT-MS]    (responder, in a domU)\n"
+            "       pingpong -R DOMID:PORT [-n N] [-o JSON] [-t MS]  (initiator, in dom0)\n"
             "  -n  notifications in both directions (default 1000 = 500 round trips)\n"
             "  -o  write the result as JSON here (default: stdout only)\n"
             "  -t  give up when an event does not arrive within this many ms (default 5000)\n"
+            "  -w  responder: wait this long for the first ping (default 600000)\n"
             "  -c  CPUs to pin the two threads to (default 0,1; 0,0 with one CPU)\n");
     exit(2);
+}
+
+static void fprint_rtt(FILE *f, uint64_t sum)
+{
+    fprintf(f, "  \"round_trips\": %" PRIu64 ",\n", n_rtt);
+    fprintf(f, "  \"rtt_clock\": \"CLOCK_MONOTONIC in dom0 (emulated time, not real latency)\",\n");
+    fprintf(f, "  \"rtt_ns_min\": %" PRIu64 ",\n", n_rtt ? rtt[0] : 0);
+    fprintf(f, "  \"rtt_ns_p50\": %" PRIu64 ",\n", pct(rtt, n_rtt, 50));
+    fprintf(f, "  \"rtt_ns_p90\": %" PRIu64 ",\n", pct(rtt, n_rtt, 90));
+    fprintf(f, "  \"rtt_ns_p99\": %" PRIu64 ",\n", pct(rtt, n_rtt, 99));
+    fprintf(f, "  \"rtt_ns_max\": %" PRIu64 ",\n", n_rtt ? rtt[n_rtt - 1] : 0);
+    fprintf(f, "  \"rtt_ns_mean\": %" PRIu64 ",\n", n_rtt ? sum / n_rtt : 0);
+}
+
+/* -r: the domU side.  One handle, one port, answers pings from dom0. */
+static int responder(void)
+{
+    if (hv_open(&B.e) < 0) {
+        perror("pingpong: open /dev/xen/evtchn");
+        return 1;
+    }
+    if (hv_bind_unbound(&B.e, DOM0, &B.port) < 0) {
+        perror("pingpong: bind_unbound_port");
+        return 1;
+    }
+    printf("pingpong: responder port %u\n", B.port);
+    fflush(stdout);
+    B.cpu = -1;
+    pthread_barrier_init(&start_barrier, NULL, 1);
+    pong_thread(NULL);
+    printf("pingpong: responder done: received %" PRIu64 " sent %" PRIu64 "%s%s\n", B.received,
+           B.sent, B.timed_out ? " (timed out)" : "", B.error ? " (error)" : "");
+    fflush(stdout);
+    hv_unbind(&B.e, B.port);
+    hv_close(&B.e);
+    return B.timed_out || B.error;
+}
+
+/* -R DOMID:PORT: the dom0 side against a responder in another domain. */
+static int initiator(unsigned peer_dom, hv_port_t peer_port, const char *out)
+{
+    if (hv_open(&A.e) < 0) {
+        perror("pingpong: open /dev/xen/evtchn");
+        return 1;
+    }
+    if (hv_bind_interdomain(&A.e, peer_dom, peer_port, &A.port) < 0) {
+        perror("pingpong: bind_interdomain");
+        return 1;
+    }
+    /* Xen marks our freshly bound port pending: drain it first. */
+    int drained = drain(&A, 200);
+    printf("pingpong: port %u bound to d%u port %u, drained %d pending event(s), cpu %d, N=%" PRIu64 "\n",
+           A.port, peer_dom, peer_port, drained, A.cpu, n_total);
+    fflush(stdout);
+    pthread_barrier_init(&start_barrier, NULL, 1);
+    uint64_t t_start = now_ns(), tsc_start = tsc();
+    ping_thread(NULL);
+    uint64_t tsc_end = tsc(), t_end = now_ns();
+    int stray = drain(&A, 50);
+    hv_unbind(&A.e, A.port);
+    hv_close(&A.e);
+
+    qsort(rtt, n_rtt, sizeof *rtt, cmp_u64);
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < n_rtt; i++)
+        sum += rtt[i];
+    uint64_t pings = (n_total + 1) / 2, pongs = n_total / 2;
+    int ok = A.sent == pings && A.received == pongs && !A.timed_out && !A.error;
+    printf("pingpong: dom0 sent %" PRIu64 " received %" PRIu64 ", stray %d, round trips %" PRIu64
+           ", rtt p50 %" PRIu64 " ns p99 %" PRIu64 " ns (emulated time)%s\n",
+           A.sent, A.received, stray, n_rtt, pct(rtt, n_rtt, 50), pct(rtt, n_rtt, 99),
+           ok ? "" : "  ** FAILED **");
+    if (out) {
+        FILE *f = fopen(out, "w");
+        if (!f) {
+            perror("pingpong: open output");
+            return 1;
+        }
+        fprintf(f, "{\n");
+        fprintf(f, "  \"workload\": \"evtchn-pingpong-interdomain\",\n");
+        fprintf(f, "  \"n\": %" PRIu64 ",\n", n_total);
+        fprintf(f, "  \"dom0_sent\": %" PRIu64 ",\n", A.sent);
+        fprintf(f, "  \"dom0_received\": %" PRIu64 ",\n", A.received);
+        fprintf(f, "  \"senders\": [{\"dom\": 0, \"port\": %u}, {\"dom\": %u, \"port\": %u}],\n",
+                A.port, peer_dom, peer_port);
+        fprintf(f, "  \"receivers\": [{\"dom\": %u, \"port\": %u}, {\"dom\": 0, \"port\": %u}],\n",
+                peer_dom, peer_port, A.port);
+        fprintf(f, "  \"domids\": [0, %u],\n", peer_dom);
+        fprintf(f, "  \"dom0_cpu\": %d,\n", A.cpu);
+        fprintf(f, "  \"drained_before_start\": %d,\n", drained);
+        fprintf(f, "  \"stray_after_end\": %d,\n", stray);
+        fprintf(f, "  \"unexpected_ports\": %" PRIu64 ",\n", A.unexpected);
+        fprintf(f, "  \"timed_out\": %s,\n", A.timed_out ? "true" : "false");
+        fprintf(f, "  \"wait_timeout_ms\": %d,\n", timeout_ms);
+        fprint_rtt(f, sum);
+        fprintf(f, "  \"workload_ns\": %" PRIu64 ",\n", t_end - t_start);
+        fprintf(f, "  \"workload_tsc_start\": %" PRIu64 ",\n", tsc_start);
+        fprintf(f, "  \"workload_tsc_end\": %" PRIu64 ",\n", tsc_end);
+        fprintf(f, "  \"dom0_ok\": %s\n", ok ? "true" : "false");
+        fprintf(f, "}\n");
+        if (fclose(f) != 0) {
+            perror("pingpong: write output");
+            return 1;
+        }
+    }
+    return ok ? 0 : 1;
 }
 
 int main(int argc, char **argv)
 {
     const char *out = NULL;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    int mode_responder = 0;
+    unsigned peer_dom = 0, peer_port = 0;
+    int mode_initiator = 0;
     A.cpu = 0;
     B.cpu = ncpu > 1 ? 1 : 0;
     int opt;
-    while ((opt = getopt(argc, argv, "n:o:t:c:h")) != -1) {
+    while ((opt = getopt(argc, argv, "n:o:t:c:rR:w:h")) != -1) {
         switch (opt) {
         case 'n': n_total = strtoull(optarg, NULL, 0); break;
         case 'o': out = optarg; break;
         case 't': timeout_ms = atoi(optarg); break;
+        case 'w': first_timeout_ms = atoi(optarg); break;
+        case 'r': mode_responder = 1; break;
+        case 'R':
+            if (sscanf(optarg, "%u:%u", &peer_dom, &peer_port) != 2)
+                usage();
+            mode_initiator = 1;
+            break;
         case 'c':
             if (sscanf(optarg, "%d,%d", &A.cpu, &B.cpu) != 2)
                 usage();
@@ -246,13 +376,21 @@ int main(int argc, char **argv)
         default: usage();
         }
     }
-    if (n_total == 0 || timeout_ms <= 0)
+    if (n_total == 0 || timeout_ms <= 0 || (mode_responder && mode_initiator))
         usage();
+    if (mode_responder) {
+        if (first_timeout_ms == 5000)
+            first_timeout_ms = 600000;
+        return responder();
+    }
+    first_timeout_ms = timeout_ms;
     rtt = calloc(n_total / 2 + 1, sizeof *rtt);
     if (!rtt) {
         perror("pingpong: calloc");
         return 1;
     }
+    if (mode_initiator)
+        return initiator(peer_dom, peer_port, out);
 
     /* Bind the pair: A allocates an unbound port for dom0, B binds to it. */
     if (hv_open(&A.e) < 0 || hv_open(&B.e) < 0) {
@@ -338,14 +476,7 @@ int main(int argc, char **argv)
         fprintf(f, "  \"unexpected_ports\": %" PRIu64 ",\n", A.unexpected + B.unexpected);
         fprintf(f, "  \"timed_out\": %s,\n", (A.timed_out || B.timed_out) ? "true" : "false");
         fprintf(f, "  \"wait_timeout_ms\": %d,\n", timeout_ms);
-        fprintf(f, "  \"round_trips\": %" PRIu64 ",\n", n_rtt);
-        fprintf(f, "  \"rtt_clock\": \"CLOCK_MONOTONIC in dom0 (emulated time, not real latency)\",\n");
-        fprintf(f, "  \"rtt_ns_min\": %" PRIu64 ",\n", n_rtt ? rtt[0] : 0);
-        fprintf(f, "  \"rtt_ns_p50\": %" PRIu64 ",\n", pct(rtt, n_rtt, 50));
-        fprintf(f, "  \"rtt_ns_p90\": %" PRIu64 ",\n", pct(rtt, n_rtt, 90));
-        fprintf(f, "  \"rtt_ns_p99\": %" PRIu64 ",\n", pct(rtt, n_rtt, 99));
-        fprintf(f, "  \"rtt_ns_max\": %" PRIu64 ",\n", n_rtt ? rtt[n_rtt - 1] : 0);
-        fprintf(f, "  \"rtt_ns_mean\": %" PRIu64 ",\n", n_rtt ? sum / n_rtt : 0);
+        fprint_rtt(f, sum);
         fprintf(f, "  \"workload_ns\": %" PRIu64 ",\n", t_end - t_start);
         fprintf(f, "  \"workload_tsc_start\": %" PRIu64 ",\n", tsc_start);
         fprintf(f, "  \"workload_tsc_end\": %" PRIu64 ",\n", tsc_end);
