@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define BATCH 512                   /* records decoded per reader call */
+#define DIRECT 4096                 /* direct-mapped event counters */
+
 struct slot {
     uint32_t key;                   /* event + 1; 0 = empty (event ids are 28 bits) */
     uint64_t count;
@@ -81,38 +84,54 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
     struct xt_options opt = { XT_ORDER_FILE, tolerant };
     struct counter_map map = { 0 };
     struct xt_reader *r;
-    struct hv_rec rec;
+    static __thread struct hv_rec batch[BATCH];
+    static __thread struct slot direct[DIRECT];
     struct slot *last = NULL;
     uint32_t last_event = 0;
     int rc;
 
     memset(st, 0, sizeof(*st));
+    memset(direct, 0, sizeof(direct));
     if (xt_open(path, &opt, &r, err, errlen))
         return -1;
     st->per_cpu = calloc(XT_MAX_CPUS, sizeof(*st->per_cpu));
     if (!st->per_cpu || map_grow(&map))
         goto oom;
 
-    while ((rc = xt_next(r, &rec)) > 0) {
-        if (!last || rec.event != last_event) {
-            /* the table may move when it grows: look the slot up again */
-            last = map_slot(&map, rec.event);
-            if (!last)
-                goto oom;
-            last_event = rec.event;
-        }
-        last->count++;
-        st->per_cpu[rec.cpu]++;
-        if (!(rec.flags & HV_REC_TSC_INHERITED)) {
-            if (!st->have_tsc || rec.tsc < st->tsc_first)
-                st->tsc_first = rec.tsc;
-            if (!st->have_tsc || rec.tsc > st->tsc_last)
-                st->tsc_last = rec.tsc;
-            st->have_tsc = 1;
-        }
-        if (rec.event == HV_TRC_LOST_RECORDS && rec.nextra >= 1) {
-            st->lost += rec.extra[0];
-            st->lost_events++;
+    while ((rc = xt_next_batch(r, batch, BATCH)) > 0) {
+        for (int i = 0; i < rc; i++) {
+            const struct hv_rec *rec = &batch[i];
+
+            struct slot *d = &direct[(rec->event ^ rec->event >> 12) & (DIRECT - 1)];
+
+            /* most ids live in the direct-mapped table; collisions go to the map */
+            if (d->key == rec->event + 1) {
+                d->count++;
+            } else if (!d->key) {
+                d->key = rec->event + 1;
+                d->count = 1;
+            } else {
+                if (!last || rec->event != last_event) {
+                    /* the map may move when it grows: look the slot up again */
+                    last = map_slot(&map, rec->event);
+                    if (!last)
+                        goto oom;
+                    last_event = rec->event;
+                }
+                last->count++;
+            }
+            st->per_cpu[rec->cpu]++;
+            if (!(rec->flags & HV_REC_TSC_INHERITED)) {
+                if (!st->have_tsc || rec->tsc < st->tsc_first)
+                    st->tsc_first = rec->tsc;
+                if (!st->have_tsc || rec->tsc > st->tsc_last)
+                    st->tsc_last = rec->tsc;
+                st->have_tsc = 1;
+            }
+            if (rec->event == HV_TRC_LOST_RECORDS && rec->nextra >= 1) {
+                st->lost += rec->extra[0];
+                st->lost_events++;
+            }
         }
     }
     if (rc < 0) {
@@ -120,6 +139,14 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
         goto fail;
     }
 
+    for (size_t i = 0; i < DIRECT; i++) {
+        struct slot *m;
+        if (!direct[i].key)
+            continue;
+        if (!(m = map_slot(&map, direct[i].key - 1)))
+            goto oom;
+        m->count += direct[i].count;
+    }
     st->xt = *xt_counters(r);
     st->events = malloc((map.len ? map.len : 1) * sizeof(*st->events));
     if (!st->events)

@@ -153,25 +153,30 @@ static int chunk_init(struct chunk *ch, size_t cap)
     return ch->buf ? 0 : -1;
 }
 
-/*
- * Pointer to the need bytes at off (the caller checked they are inside the
- * file), reading through ch if they are not there yet.  NULL on error.
- */
-static const uint8_t *chunk_get(struct xt_reader *r, struct chunk *ch,
-                                uint64_t off, size_t need)
+/* Refill ch from off (up to cap bytes); NULL on error. */
+static const uint8_t *chunk_fill(struct xt_reader *r, struct chunk *ch,
+                                 uint64_t off)
 {
-    uint64_t rest;
-    size_t want;
+    uint64_t rest = r->cnt.file_bytes - off;
+    size_t want = rest < ch->cap ? (size_t)rest : ch->cap;
 
-    if (off >= ch->off && off + need <= ch->off + ch->len)
-        return ch->buf + (off - ch->off);
-    rest = r->cnt.file_bytes - off;
-    want = rest < ch->cap ? (size_t)rest : ch->cap;
     if (read_at(r, ch->buf, want, off))
         return NULL;
     ch->off = off;
     ch->len = want;
     return ch->buf;
+}
+
+/*
+ * Pointer to the need bytes at off (the caller checked they are inside the
+ * file), reading through ch if they are not there yet.  NULL on error.
+ */
+static inline const uint8_t *chunk_get(struct xt_reader *r, struct chunk *ch,
+                                       uint64_t off, size_t need)
+{
+    if (__builtin_expect(off >= ch->off && off + need <= ch->off + ch->len, 1))
+        return ch->buf + (off - ch->off);
+    return chunk_fill(r, ch, off);
 }
 
 /* ---- scanner ---------------------------------------------------------- */
@@ -437,7 +442,7 @@ static const char *no_window(struct xt_reader *r)
 
 /* ---- file order ------------------------------------------------------- */
 
-static int next_file_order(struct xt_reader *r, struct hv_rec *rec)
+static inline int next_file_order(struct xt_reader *r, struct hv_rec *rec)
 {
     struct cursor *c = &r->file_cur;
 
@@ -660,6 +665,19 @@ int xt_next(struct xt_reader *r, struct hv_rec *rec)
     if (r->opt.order == XT_ORDER_FILE)
         return next_file_order(r, rec);
     return next_tsc_order(r, rec);
+}
+
+int xt_next_batch(struct xt_reader *r, struct hv_rec *recs, int max)
+{
+    int n = 0, rc = 1;
+
+    if (r->opt.order == XT_ORDER_FILE)
+        while (n < max && (rc = next_file_order(r, &recs[n])) > 0)
+            n++;
+    else
+        while (n < max && (rc = next_tsc_order(r, &recs[n])) > 0)
+            n++;
+    return rc < 0 ? -1 : n;
 }
 
 const char *xt_error(const struct xt_reader *r)

@@ -70,6 +70,13 @@ int xt_open_fd(int fd, const char *name, const struct xt_options *opt,
 /* Next record: 1 with *rec filled, 0 at the end, -1 on error (xt_error). */
 int xt_next(struct xt_reader *r, struct hv_rec *rec);
 
+/*
+ * Up to max records into recs[]: how many (0 at the end), or -1 on error.
+ * The same records as that many xt_next calls, for consumers that go
+ * through every record (one call per batch instead of per record).
+ */
+int xt_next_batch(struct xt_reader *r, struct hv_rec *recs, int max);
+
 /* Message of the last error ("FILE: byte N: what"). */
 const char *xt_error(const struct xt_reader *r);
 
