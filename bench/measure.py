@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""measure.py CMD... - run CMD (stdout to /dev/null) under GNU time and print
+"""measure.py CMD... - run CMD (output to /dev/null) under GNU time and print
 one JSON line: wall/user/sys seconds, peak RSS in KiB and the exit code.
 Shared by every benchmark under bench/ so the peers are measured alike.
 
@@ -13,7 +13,7 @@ import tempfile
 
 with tempfile.NamedTemporaryFile("r") as out, open(os.devnull, "wb") as null:
     rc = subprocess.call(["/usr/bin/time", "-q", "-o", out.name, "-f", "%e %U %S %M %x"]
-                         + sys.argv[1:], stdout=null)
+                         + sys.argv[1:], stdout=null, stderr=null)
     wall, user, sys_s, rss, code = out.read().split()[-5:]
 print(json.dumps({
     "cmd": sys.argv[1:],
