@@ -4,10 +4,10 @@
 # Boots Debian's Xen 4.17 + Linux 6.1 dom0 under QEMU (TCG, no KVM needed),
 # runs a scenario inside dom0 with xentrace around it and brings the trace back.
 #
-#   lab.sh run --scenario NAME [--xen stock|PATH] [--guest none|pv|pvh]
+#   lab.sh run --scenario NAME [--xen stock|patched|PATH] [--guest none|pv|pvh]
 #              [--icount SHIFT] [--events MASK] [--tbuf PAGES] [-n N]
 #              [--timeout SECS] -o DIR
-#   lab.sh shell [--guest none|pv|pvh] [--xen stock|PATH] [--icount SHIFT] [--timeout SECS]
+#   lab.sh shell [--guest none|pv|pvh] [--xen stock|patched|PATH] [--icount SHIFT] [--timeout SECS]
 #   lab.sh prepare            download packages and build the image only
 #
 # Scenarios (bench/scenarios/NAME.sh, run in dom0 under xentrace):
@@ -171,6 +171,11 @@ trap 'rm -rf "$run"' EXIT
 
 # the hypervisor
 xen_file="$imgdir/xen"
+if [[ $xen == patched ]]; then
+    # the hv-probes series on Debian's source, built (or taken from its cache)
+    log "building the patched hypervisor (hv-probes/build-xen.sh; ~6 min the first time)"
+    xen=$("$srcroot/hv-probes/build-xen.sh") || die "hv-probes/build-xen.sh failed"
+fi
 if [[ $xen != stock ]]; then
     [[ -r $xen ]] || die "--xen: cannot read '$xen'"
     if [[ $(od -An -tx1 -N2 "$xen" | tr -d ' ') == 1f8b ]]; then
