@@ -105,6 +105,8 @@ struct stitcher {
     int w_lost_first;
 
     uint64_t next_chain_id, next_delivery_id;
+    struct chain **spare;           /* freed chains, reused (one per event otherwise) */
+    size_t nspare, spare_cap;
     int oom;
 };
 
@@ -279,6 +281,9 @@ void stitch_free(struct stitcher *s)
         delivery_free(s->open[i]);
     for (size_t i = 0; i < s->nready; i++)
         free(s->ready[s->ready_head + i]);
+    for (size_t i = 0; i < s->nspare; i++)
+        free(s->spare[i]);
+    free(s->spare);
     free(s->open);
     free(s->known);
     free(s->last_tsc);
@@ -291,9 +296,12 @@ void stitch_free(struct stitcher *s)
 
 static struct chain *chain_new(struct stitcher *s, uint8_t source)
 {
-    struct chain *c = calloc(1, sizeof(*c));
+    struct chain *c;
 
-    if (!c) {
+    if (s->nspare) {
+        c = s->spare[--s->nspare];
+        memset(c, 0, sizeof(*c));
+    } else if (!(c = calloc(1, sizeof(*c)))) {
         s->oom = 1;
         return NULL;
     }
@@ -434,7 +442,7 @@ static void close_delivery(struct stitcher *s, struct delivery *d, int delivered
 
     if (find_open(s, d->dom, d->vcpu, &i) == d)
         s->open[i] = s->open[--s->nopen];
-    for (unsigned p = 0; p < XT_MAX_CPUS; p++)
+    for (unsigned p = 0; p < s->ncpus; p++)
         if (s->pcpu[p].entry == d)
             s->pcpu[p].entry = NULL;
     if (delivered) {
@@ -501,7 +509,7 @@ static void coalesce(struct stitcher *s, struct chain *c)
 /* Everything open ends here (lost records, end of trace). */
 static void cut_all(struct stitcher *s)
 {
-    for (unsigned p = 0; p < XT_MAX_CPUS; p++) {
+    for (unsigned p = 0; p < s->ncpus; p++) {
         struct pcpu *pc = &s->pcpu[p];
         if (pc->cur)
             finish(s, pc->cur, CHAIN_INCOMPLETE);
@@ -862,7 +870,17 @@ int stitch_pop(struct stitcher *s, struct chain *out)
     if (--s->nready == 0)
         s->ready_head = 0;
     *out = *c;
-    free(c);
+    if (s->nspare == s->spare_cap) {
+        size_t ncap = s->spare_cap ? 2 * s->spare_cap : 64;
+        struct chain **n = realloc(s->spare, ncap * sizeof(*n));
+        if (!n) {
+            free(c);
+            return 1;
+        }
+        s->spare = n;
+        s->spare_cap = ncap;
+    }
+    s->spare[s->nspare++] = c;
     return 1;
 }
 
