@@ -25,9 +25,7 @@ static const char report_usage[] =
     "  --sort KEYS         group by any of source,dom,port,vcpu (default source)\n"
     "  --hist              a log2 histogram of the end-to-end latency per group\n"
     "  --json              the same numbers as one JSON object (docs/report.md)\n"
-    "  --include-tracer    keep xentrace's own VIRQ_TBUF wake-ups\n"
-    "  --cpu-hz HZ         TSC frequency, for traces without clock records\n"
-    "  --tolerant          skip damaged windows instead of failing\n";
+    CHAINS_OPTIONS_HELP;
 
 enum { KEY_SOURCE, KEY_DOM, KEY_PORT, KEY_VCPU, NKEYS };
 static const char *const key_names[NKEYS] = { "source", "dom", "port", "vcpu" };
@@ -298,9 +296,7 @@ int cmd_report(int argc, char **argv)
         { "hist", no_argument, NULL, 'g' },
         { "json", no_argument, NULL, 'j' },
         { "stdio", no_argument, NULL, 'S' },
-        { "include-tracer", no_argument, NULL, 'T' },
-        { "cpu-hz", required_argument, NULL, 'H' },
-        { "tolerant", no_argument, NULL, 't' },
+        CHAINS_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -330,25 +326,19 @@ int cmd_report(int argc, char **argv)
             break;
         case 'S':
             break;
-        case 'T':
-            opt.include_tracer = 1;
-            break;
-        case 'H':
-            opt.cpu_hz = strtod(optarg, NULL);
-            if (opt.cpu_hz <= 0) {
-                fprintf(stderr, "hvpath report: --cpu-hz takes a frequency in Hz\n");
-                return HV_EXIT_USAGE;
-            }
-            break;
-        case 't':
-            opt.tolerant = 1;
-            break;
         case 'h':
             fputs(report_usage, stdout);
             return 0;
         default:
-            fputs(report_usage, stderr);
-            return HV_EXIT_USAGE;
+            switch (chains_option(o, optarg, &opt, "report")) {
+            case 1:
+                break;
+            case 0:
+                fputs(report_usage, stderr);
+                /* fall through */
+            default:
+                return HV_EXIT_USAGE;
+            }
         }
     }
     if (optind != argc - 1) {

@@ -25,9 +25,7 @@ static const char script_usage[] =
     "  --id N                only chain N (the exemplar ids hvpath report prints)\n"
     "  --dom D, --port P, --vcpu V, --source NAME   only matching chains\n"
     "  --min-latency T       only chains taking at least T end to end (e.g. 20us)\n"
-    "  --include-tracer      keep xentrace's own VIRQ_TBUF wake-ups\n"
-    "  --cpu-hz HZ           TSC frequency, for traces without clock records\n"
-    "  --tolerant            skip damaged windows instead of failing\n";
+    CHAINS_OPTIONS_HELP;
 
 struct filter {
     int64_t id, dom, port, vcpu;
@@ -112,9 +110,7 @@ int cmd_script(int argc, char **argv)
         { "vcpu", required_argument, NULL, 'v' },
         { "source", required_argument, NULL, 's' },
         { "min-latency", required_argument, NULL, 'm' },
-        { "include-tracer", no_argument, NULL, 'T' },
-        { "cpu-hz", required_argument, NULL, 'H' },
-        { "tolerant", no_argument, NULL, 't' },
+        CHAINS_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -168,25 +164,19 @@ int cmd_script(int argc, char **argv)
                 return HV_EXIT_USAGE;
             }
             break;
-        case 'T':
-            opt.include_tracer = 1;
-            break;
-        case 'H':
-            opt.cpu_hz = strtod(optarg, NULL);
-            if (opt.cpu_hz <= 0) {
-                fprintf(stderr, "hvpath script: --cpu-hz takes a frequency in Hz\n");
-                return HV_EXIT_USAGE;
-            }
-            break;
-        case 't':
-            opt.tolerant = 1;
-            break;
         case 'h':
             fputs(script_usage, stdout);
             return 0;
         default:
-            fputs(script_usage, stderr);
-            return HV_EXIT_USAGE;
+            switch (chains_option(o, optarg, &opt, "script")) {
+            case 1:
+                break;
+            case 0:
+                fputs(script_usage, stderr);
+                /* fall through */
+            default:
+                return HV_EXIT_USAGE;
+            }
         }
     }
     if (optind != argc - 1) {

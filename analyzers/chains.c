@@ -133,3 +133,25 @@ int parse_duration_ns(const char *s, uint64_t *ns)
     *ns = (uint64_t)(v * mul + 0.5);
     return 0;
 }
+
+int chains_option(int o, const char *arg, struct chains_options *opt, const char *cmd)
+{
+    switch (o) {
+    case 'T':
+        opt->include_tracer = 1;
+        return 1;
+    case 'H':
+        opt->cpu_hz = strtod(arg, NULL);
+        if (opt->cpu_hz <= 0) {
+            fprintf(stderr, "hvpath %s: --cpu-hz takes a frequency in Hz, not '%s'\n",
+                    cmd, arg);
+            return -1;
+        }
+        return 1;
+    case 't':
+        opt->tolerant = 1;
+        return 1;
+    default:
+        return 0;
+    }
+}

@@ -49,6 +49,21 @@ uint64_t chain_cycles(const struct chain *c);
 
 void chains_close(struct chains *ch);
 
+/*
+ * The options every chain command takes, for its getopt_long table (their
+ * short codes are 'T', 'H', 't'), and their parser: 1 if o was one of them,
+ * 0 if not, -1 on a bad value (message printed, as "hvpath CMD: ...").
+ */
+#define CHAINS_LONGOPTS                                                       \
+    { "include-tracer", no_argument, NULL, 'T' },                             \
+    { "cpu-hz", required_argument, NULL, 'H' },                               \
+    { "tolerant", no_argument, NULL, 't' }
+#define CHAINS_OPTIONS_HELP                                                   \
+    "  --include-tracer    keep xentrace's own VIRQ_TBUF wake-ups\n"           \
+    "  --cpu-hz HZ         TSC frequency, for traces without clock records\n"  \
+    "  --tolerant          skip damaged windows instead of failing\n"
+int chains_option(int o, const char *arg, struct chains_options *opt, const char *cmd);
+
 /* Parse "12us", "3ms", "250ns", "1.5s" or a plain number of ns; -1 if bad. */
 int parse_duration_ns(const char *s, uint64_t *ns);
 
