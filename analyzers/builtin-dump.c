@@ -63,7 +63,7 @@ int cmd_dump(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    struct xt_options opt = { XT_ORDER_TSC, 0 };
+    struct xt_options opt = { .order = XT_ORDER_TSC };
     struct xt_counters checked;
     struct xt_reader *r;
     struct hv_rec rec;

@@ -13,7 +13,7 @@
 int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
                 size_t errlen)
 {
-    struct xt_options xo = { XT_ORDER_TSC, opt->tolerant };
+    struct xt_options xo = { .order = XT_ORDER_TSC, .tolerant = opt->tolerant };
     struct stitch_options so = { 0 };
     char msg[600];
     int rc;

@@ -46,7 +46,7 @@ void hv_clock_observe(struct hv_clock *c, const struct hv_rec *r)
 int hv_clock_from_file(struct hv_clock *c, const char *path, char *err,
                        unsigned errlen)
 {
-    struct xt_options opt = { XT_ORDER_FILE, 1 };
+    struct xt_options opt = { .order = XT_ORDER_FILE, .tolerant = 1 };
     struct xt_reader *r;
     struct hv_rec rec;
     int rc;

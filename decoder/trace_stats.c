@@ -4,6 +4,10 @@
  */
 #include "trace_stats.h"
 
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,31 +82,41 @@ static int cmp_event(const void *a, const void *b)
     return (x->event > y->event) - (x->event < y->event);
 }
 
-int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
-                        char *err, size_t errlen)
+/*
+ * One range of the file, counted by one thread.  Nothing counted depends on
+ * order, so two ranges add up; only the TSC-backwards check needs the cut
+ * stitched (each pCPU's last TSC before it against its first after it).
+ */
+struct part {
+    const char *path;
+    struct xt_options opt;
+    struct xt_reader *r;            /* kept open for xt_cpu_tsc_edges */
+    struct counter_map map;
+    struct slot direct[DIRECT];     /* direct-mapped counters, then the map */
+    struct hv_rec batch[BATCH];
+    uint64_t per_cpu[XT_MAX_CPUS];
+    uint64_t lost, lost_events, tsc_first, tsc_last;
+    int have_tsc;
+    int rc;
+    char err[600];
+};
+
+static void *count_part(void *arg)
 {
-    struct xt_options opt = { XT_ORDER_FILE, tolerant };
-    struct counter_map map = { 0 };
-    struct xt_reader *r;
-    static __thread struct hv_rec batch[BATCH];
-    static __thread struct slot direct[DIRECT];
+    struct part *p = arg;
     struct slot *last = NULL;
     uint32_t last_event = 0;
     int rc;
 
-    memset(st, 0, sizeof(*st));
-    memset(direct, 0, sizeof(direct));
-    if (xt_open(path, &opt, &r, err, errlen))
-        return -1;
-    st->per_cpu = calloc(XT_MAX_CPUS, sizeof(*st->per_cpu));
-    if (!st->per_cpu || map_grow(&map))
+    p->rc = -1;
+    if (xt_open(p->path, &p->opt, &p->r, p->err, sizeof(p->err)))
+        return NULL;
+    if (map_grow(&p->map))
         goto oom;
-
-    while ((rc = xt_next_batch(r, batch, BATCH)) > 0) {
+    while ((rc = xt_next_batch(p->r, p->batch, BATCH)) > 0) {
         for (int i = 0; i < rc; i++) {
-            const struct hv_rec *rec = &batch[i];
-
-            struct slot *d = &direct[(rec->event ^ rec->event >> 12) & (DIRECT - 1)];
+            const struct hv_rec *rec = &p->batch[i];
+            struct slot *d = &p->direct[(rec->event ^ rec->event >> 12) & (DIRECT - 1)];
 
             /* most ids live in the direct-mapped table; collisions go to the map */
             if (d->key == rec->event + 1) {
@@ -113,60 +127,205 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
             } else {
                 if (!last || rec->event != last_event) {
                     /* the map may move when it grows: look the slot up again */
-                    last = map_slot(&map, rec->event);
+                    last = map_slot(&p->map, rec->event);
                     if (!last)
                         goto oom;
                     last_event = rec->event;
                 }
                 last->count++;
             }
-            st->per_cpu[rec->cpu]++;
+            p->per_cpu[rec->cpu]++;
             if (!(rec->flags & HV_REC_TSC_INHERITED)) {
-                if (!st->have_tsc || rec->tsc < st->tsc_first)
-                    st->tsc_first = rec->tsc;
-                if (!st->have_tsc || rec->tsc > st->tsc_last)
-                    st->tsc_last = rec->tsc;
-                st->have_tsc = 1;
+                if (!p->have_tsc || rec->tsc < p->tsc_first)
+                    p->tsc_first = rec->tsc;
+                if (!p->have_tsc || rec->tsc > p->tsc_last)
+                    p->tsc_last = rec->tsc;
+                p->have_tsc = 1;
             }
             if (rec->event == HV_TRC_LOST_RECORDS && rec->nextra >= 1) {
-                st->lost += rec->extra[0];
-                st->lost_events++;
+                p->lost += rec->extra[0];
+                p->lost_events++;
             }
         }
     }
     if (rc < 0) {
-        snprintf(err, errlen, "%s", xt_error(r));
+        snprintf(p->err, sizeof(p->err), "%s", xt_error(p->r));
+        return NULL;
+    }
+    for (size_t i = 0; i < DIRECT; i++) {
+        struct slot *m;
+        if (!p->direct[i].key)
+            continue;
+        if (!(m = map_slot(&p->map, p->direct[i].key - 1)))
+            goto oom;
+        m->count += p->direct[i].count;
+    }
+    p->rc = 0;
+    return NULL;
+
+oom:
+    snprintf(p->err, sizeof(p->err), "%s: out of memory", p->path);
+    return NULL;
+}
+
+static struct part *part_new(const char *path, int tolerant, uint64_t from, uint64_t to)
+{
+    struct part *p = calloc(1, sizeof(*p));
+
+    if (p) {
+        p->path = path;
+        p->opt.order = XT_ORDER_FILE;
+        p->opt.tolerant = tolerant;
+        p->opt.from = from;
+        p->opt.to = to;
+    }
+    return p;
+}
+
+static void part_free(struct part *p)
+{
+    if (!p)
+        return;
+    if (p->r)
+        xt_close(p->r);
+    free(p->map.s);
+    free(p);
+}
+
+/* Add part b (the range after a's) into a. */
+static int part_add(struct part *a, struct part *b)
+{
+    struct xt_counters *x = (struct xt_counters *)xt_counters(a->r);
+    const struct xt_counters *y = xt_counters(b->r);
+    uint64_t cut_backwards = 0, cut_first = UINT64_MAX;
+
+    for (unsigned cpu = 0; cpu < XT_MAX_CPUS; cpu++) {
+        uint64_t af, ao, al, bf, bo, bl;
+        a->per_cpu[cpu] += b->per_cpu[cpu];
+        if (xt_cpu_tsc_edges(a->r, cpu, &af, &ao, &al) &&
+            xt_cpu_tsc_edges(b->r, cpu, &bf, &bo, &bl) && bf < al) {
+            cut_backwards++;
+            cut_first = bo < cut_first ? bo : cut_first;
+        }
+    }
+    for (size_t i = 0; i < b->map.cap; i++) {
+        struct slot *m;
+        if (!b->map.s[i].key)
+            continue;
+        if (!(m = map_slot(&a->map, b->map.s[i].key - 1)))
+            return -1;
+        m->count += b->map.s[i].count;
+    }
+    if (b->have_tsc) {
+        if (!a->have_tsc || b->tsc_first < a->tsc_first)
+            a->tsc_first = b->tsc_first;
+        if (!a->have_tsc || b->tsc_last > a->tsc_last)
+            a->tsc_last = b->tsc_last;
+        a->have_tsc = 1;
+    }
+    a->lost += b->lost;
+    a->lost_events += b->lost_events;
+    if (!x->tsc_backwards && (cut_backwards || y->tsc_backwards))
+        x->first_backwards_offset = cut_backwards ? cut_first : y->first_backwards_offset;
+    x->tsc_backwards += cut_backwards + y->tsc_backwards;
+    x->windows += y->windows;
+    x->records += y->records;
+    x->skipped_bytes += y->skipped_bytes;
+    x->skipped_windows += y->skipped_windows;
+    x->ncpus = y->ncpus > x->ncpus ? y->ncpus : x->ncpus;
+    x->end_offset = y->end_offset;
+    return 0;
+}
+
+#define SPLIT_MIN (64u << 20)       /* smaller files are not worth a thread */
+
+int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
+                        char *err, size_t errlen)
+{
+    struct part *a = NULL, *b = NULL;
+    uint64_t mid = 0, split_min = SPLIT_MIN;
+    const char *knob = getenv("HVPATH_STATS_SPLIT_MIN");   /* tests force splits */
+    pthread_t tid;
+    struct stat sb;
+
+    memset(st, 0, sizeof(*st));
+    /*
+     * Two threads, each half the file, when it is big, there are two CPUs,
+     * and a window header is found near the middle.  (Tolerant reading
+     * resynchronises after damage; it stays in one piece.)
+     */
+    if (knob)
+        split_min = strtoull(knob, NULL, 0);
+    if (!tolerant && !stat(path, &sb) && (uint64_t)sb.st_size >= split_min &&
+        sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+        xt_find_window(path, (uint64_t)sb.st_size / 2, &mid, err, errlen) != 1)
+        mid = 0;
+
+    a = part_new(path, tolerant, 0, mid);
+    if (!a)
+        goto oom;
+    if (mid) {
+        b = part_new(path, tolerant, mid, 0);
+        if (!b || pthread_create(&tid, NULL, count_part, b)) {
+            part_free(b);
+            b = NULL;
+            a->opt.to = 0;          /* no second thread: one piece */
+        }
+    }
+    count_part(a);
+    if (b)
+        pthread_join(tid, NULL);
+    if (a->rc) {
+        snprintf(err, errlen, "%s", a->err);
+        goto fail;
+    }
+    if (b && xt_counters(a->r)->end_offset != mid) {
+        /* payload that looked like headers: the first half ran past the cut */
+        uint64_t end = xt_counters(a->r)->end_offset;
+        part_free(b);
+        b = part_new(path, tolerant, end, 0);
+        if (!b)
+            goto oom;
+        count_part(b);
+    }
+    if (b && b->rc) {
+        snprintf(err, errlen, "%s", b->err);
+        goto fail;
+    }
+    if (b && part_add(a, b))
+        goto oom;
+    if (!xt_counters(a->r)->windows) {
+        snprintf(err, errlen, "%s: no intact window", path);
         goto fail;
     }
 
-    for (size_t i = 0; i < DIRECT; i++) {
-        struct slot *m;
-        if (!direct[i].key)
-            continue;
-        if (!(m = map_slot(&map, direct[i].key - 1)))
-            goto oom;
-        m->count += direct[i].count;
-    }
-    st->xt = *xt_counters(r);
-    st->events = malloc((map.len ? map.len : 1) * sizeof(*st->events));
-    if (!st->events)
+    st->xt = *xt_counters(a->r);
+    st->lost = a->lost;
+    st->lost_events = a->lost_events;
+    st->tsc_first = a->tsc_first;
+    st->tsc_last = a->tsc_last;
+    st->have_tsc = a->have_tsc;
+    st->per_cpu = malloc(sizeof(a->per_cpu));
+    st->events = malloc((a->map.len ? a->map.len : 1) * sizeof(*st->events));
+    if (!st->per_cpu || !st->events)
         goto oom;
-    for (size_t i = 0; i < map.cap; i++) {
-        if (map.s[i].key) {
-            st->events[st->nevents].event = map.s[i].key - 1;
-            st->events[st->nevents++].count = map.s[i].count;
+    memcpy(st->per_cpu, a->per_cpu, sizeof(a->per_cpu));
+    for (size_t i = 0; i < a->map.cap; i++) {
+        if (a->map.s[i].key) {
+            st->events[st->nevents].event = a->map.s[i].key - 1;
+            st->events[st->nevents++].count = a->map.s[i].count;
         }
     }
     qsort(st->events, st->nevents, sizeof(*st->events), cmp_event);
-    free(map.s);
-    xt_close(r);
+    part_free(a);
+    part_free(b);
     return 0;
 
 oom:
     snprintf(err, errlen, "%s: out of memory", path);
 fail:
-    free(map.s);
-    xt_close(r);
+    part_free(a);
+    part_free(b);
     trace_stats_free(st);
     return -1;
 }

@@ -93,6 +93,7 @@ struct xt_reader {
     struct cursor file_cur;
     uint64_t *cpu_tsc;
     uint8_t *cpu_have_tsc;
+    uint64_t *cpu_first_tsc, *cpu_first_off;
 
     /* TSC order */
     struct cursor **cursors;        /* indexed by cpu; NULL if the cpu has none */
@@ -230,8 +231,10 @@ static int scan_next(struct xt_reader *r, struct scanner *s, struct window *w,
         uint32_t word, cpu, len;
         uint64_t off = s->pos;
 
-        if (off >= size)
+        if (off >= size || (r->opt.to && off >= r->opt.to)) {
+            r->cnt.end_offset = off;
             return 0;
+        }
         if (size - off < HDR_BYTES) {
             if (!r->opt.tolerant)
                 return fail(r, off, "truncated window header (%llu bytes left, "
@@ -449,13 +452,18 @@ static inline int next_file_order(struct xt_reader *r, struct hv_rec *rec)
     for (;;) {
         struct window w;
         uint16_t cpu = c->cpu;
+        uint8_t had = r->cpu_have_tsc[cpu];
         int rc = cursor_decode(r, c, cpu, &r->cpu_have_tsc[cpu],
                                &r->cpu_tsc[cpu], rec);
+        if (rc > 0 && !had && r->cpu_have_tsc[cpu]) {
+            r->cpu_first_tsc[cpu] = rec->tsc;
+            r->cpu_first_off[cpu] = rec->offset;
+        }
         if (rc)
             return rc;
         /* the only pass over the headers: it counts them */
         rc = scan_next(r, &r->scan, &w, 1);
-        if (rc == 0 && !r->cnt.windows) {
+        if (rc == 0 && !r->cnt.windows && !r->opt.from) {
             no_window(r);
             return -1;
         }
@@ -595,9 +603,17 @@ int xt_open_fd(int fd, const char *name, const struct xt_options *opt,
          */
         r->cpu_tsc = calloc(XT_MAX_CPUS, sizeof(*r->cpu_tsc));
         r->cpu_have_tsc = calloc(XT_MAX_CPUS, 1);
-        if (!r->cpu_tsc || !r->cpu_have_tsc ||
-            cursor_init(&r->file_cur, 0, FILE_ORDER_BUF))
+        r->cpu_first_tsc = calloc(XT_MAX_CPUS, sizeof(*r->cpu_first_tsc));
+        r->cpu_first_off = calloc(XT_MAX_CPUS, sizeof(*r->cpu_first_off));
+        if (!r->cpu_tsc || !r->cpu_have_tsc || !r->cpu_first_tsc ||
+            !r->cpu_first_off || cursor_init(&r->file_cur, 0, FILE_ORDER_BUF))
             goto oom;
+        if (opt->from > r->cnt.file_bytes) {
+            snprintf(err, errlen, "%s: start offset %llu is past the end", name,
+                     (unsigned long long)opt->from);
+            goto fail;
+        }
+        r->scan.pos = opt->from;
         /* headers and bodies through one buffer: one read serves both */
         r->scan.ch = &r->file_cur.ch;
         *out = r;
@@ -680,6 +696,48 @@ int xt_next_batch(struct xt_reader *r, struct hv_rec *recs, int max)
     return rc < 0 ? -1 : n;
 }
 
+int xt_cpu_tsc_edges(const struct xt_reader *r, unsigned cpu, uint64_t *first,
+                     uint64_t *first_offset, uint64_t *last)
+{
+    if (!r->cpu_have_tsc || cpu >= XT_MAX_CPUS || !r->cpu_have_tsc[cpu])
+        return 0;
+    *first = r->cpu_first_tsc[cpu];
+    *first_offset = r->cpu_first_off[cpu];
+    *last = r->cpu_tsc[cpu];
+    return 1;
+}
+
+int xt_find_window(const char *path, uint64_t near, uint64_t *at, char *err,
+                   size_t errlen)
+{
+    struct xt_options opt = { .order = XT_ORDER_FILE };
+    struct xt_reader *r;
+    int found = 0;
+
+    if (xt_open(path, &opt, &r, err, errlen))
+        return -1;
+    for (uint64_t off = near & ~3ull; !found && off + HDR_BYTES <= r->cnt.file_bytes;
+         off += 4) {
+        struct scanner s = { off, &r->file_cur.ch };
+        uint64_t pos = off;
+        int hop;
+
+        for (hop = 0; hop < 16 && pos < r->cnt.file_bytes; hop++) {
+            const uint8_t *h;
+            if (!header_plausible(r, &s, pos) ||
+                !(h = chunk_get(r, s.ch, pos, HDR_BYTES)))
+                break;
+            pos += HDR_BYTES + le32(h + 8);
+        }
+        if (hop == 16 || pos == r->cnt.file_bytes) {
+            *at = off;
+            found = 1;
+        }
+    }
+    xt_close(r);
+    return found;
+}
+
 const char *xt_error(const struct xt_reader *r)
 {
     return r->err;
@@ -708,6 +766,8 @@ void xt_close(struct xt_reader *r)
     free(r->heap);
     free(r->cpu_tsc);
     free(r->cpu_have_tsc);
+    free(r->cpu_first_tsc);
+    free(r->cpu_first_off);
     if (r->own_fd)
         close(r->fd);
     free(r->name);

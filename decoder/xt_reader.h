@@ -40,6 +40,9 @@ enum xt_order {
 struct xt_options {
     enum xt_order order;
     int tolerant;                   /* skip damaged windows instead of failing */
+    uint64_t from, to;              /* file order only: read the windows whose
+                                       headers lie in [from, to) (to 0: to the
+                                       end); from must be a window header */
 };
 
 struct xt_counters {
@@ -52,6 +55,8 @@ struct xt_counters {
     uint64_t skipped_bytes;         /* tolerant: bytes of damaged data skipped */
     uint64_t skipped_windows;       /* tolerant: windows (or garbage runs) skipped */
     unsigned ncpus;                 /* highest pCPU number seen + 1 */
+    uint64_t end_offset;            /* file order: where reading stopped (the
+                                       first header at or past `to`) */
 };
 
 struct xt_reader;
@@ -76,6 +81,24 @@ int xt_next(struct xt_reader *r, struct hv_rec *rec);
  * through every record (one call per batch instead of per record).
  */
 int xt_next_batch(struct xt_reader *r, struct hv_rec *recs, int max);
+
+/*
+ * File order: the first and last TSC the reader saw on pCPU cpu, and the
+ * offset of the first; 0 if that pCPU had no TSC in the range read.  Lets a
+ * caller that split a file in ranges check TSC order across the cut.
+ */
+int xt_cpu_tsc_edges(const struct xt_reader *r, unsigned cpu, uint64_t *first,
+                     uint64_t *first_offset, uint64_t *last);
+
+/*
+ * A window header at or after byte near of path, found by pattern and
+ * confirmed by the chain of the 16 headers after it (or all up to the end
+ * of the file): 1 with *at set, 0 if none, -1 on error.  A caller splitting
+ * the file there must still check that reading from the start stops exactly
+ * at *at (end_offset): payload bytes can look like a header chain.
+ */
+int xt_find_window(const char *path, uint64_t near, uint64_t *at, char *err,
+                   size_t errlen);
 
 /* Message of the last error ("FILE: byte N: what"). */
 const char *xt_error(const struct xt_reader *r);

@@ -100,6 +100,33 @@ static void backwards(struct xtg *g)
     xtg_end_window(g);
 }
 
+/* TSC going backwards from one window of a pCPU to its next (a split
+ * reader must stitch the cut: the second window's record is at 52). */
+static void backwards_cut(struct xtg *g)
+{
+    xtg_begin_window(g, 0);
+    xtg_rec3(g, WAKE, 100, 2, 0, 0, 0);
+    xtg_rec3(g, WAKE, 200, 2, 0, 1, 0);
+    xtg_end_window(g);
+    xtg_begin_window(g, 0);
+    xtg_rec3(g, WAKE, 150, 2, 0, 2, 0);
+    xtg_end_window(g);
+}
+
+/* A payload that looks like a window header running exactly to the end of
+ * the file (at 56): a reader that splits the file there must notice. */
+static void fake_header(struct xtg *g)
+{
+    uint32_t w[7] = { 0x2001f003u, 1, 16, 0, 0, 0, 0 };
+
+    xtg_begin_window(g, 0);
+    xtg_rec3(g, WAKE, 100, 2, 0, 0, 0);
+    xtg_end_window(g);
+    xtg_begin_window(g, 0);
+    xtg_rec(g, 0x0ffff001u, 200, 7, w);
+    xtg_end_window(g);
+}
+
 /* Ids hvpath does not know decode as raw words. */
 static void unknown(struct xtg *g)
 {
@@ -185,6 +212,8 @@ const struct fixture fixtures[] = {
     { "notsc", notsc, 0, 0 },
     { "backwards", backwards, 0, 0 },
     { "unknown", unknown, 0, 0 },
+    { "backwards-cut", backwards_cut, 0, 0 },
+    { "fake-header", fake_header, 0, 0 },
     { "not-xentrace", not_xentrace, 1, 0 },
     { "empty", empty_file, 1, 0 },
     { "trunc-header", trunc_header, 1, 32 },

@@ -6,7 +6,9 @@
  */
 #define _GNU_SOURCE
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -16,7 +18,7 @@
 static int run(int fd, enum xt_order order, int tolerant,
                struct xt_counters *cnt, uint64_t *nrec)
 {
-    struct xt_options opt = { order, tolerant };
+    struct xt_options opt = { .order = order, .tolerant = tolerant };
     struct xt_reader *r;
     struct hv_rec rec;
     char err[600];
@@ -62,5 +64,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* a file the strict reader accepts has nothing for the tolerant one to skip */
     if (rc[0] == 0 && (rc[2] != 0 || c[2].skipped_bytes || n[2] != n[0]))
         abort();
+
+    /* stats split in two ranges (forced) counts what one pass counts */
+    {
+        struct trace_stats one, two;
+        char path[64], err[600];
+        int r1, r2;
+
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        setenv("HVPATH_STATS_SPLIT_MIN", "999999999999", 1);
+        r1 = trace_stats_compute(path, 0, &one, err, sizeof(err));
+        setenv("HVPATH_STATS_SPLIT_MIN", "0", 1);
+        r2 = trace_stats_compute(path, 0, &two, err, sizeof(err));
+        if (r1 != r2 || (r1 == 0) != (rc[0] == 0))
+            abort();
+        if (r1 == 0) {
+            if (one.xt.records != two.xt.records || one.xt.windows != two.xt.windows ||
+                one.xt.tsc_backwards != two.xt.tsc_backwards || one.lost != two.lost ||
+                one.nevents != two.nevents || one.xt.records != n[0] ||
+                memcmp(one.events, two.events, one.nevents * sizeof(*one.events)))
+                abort();
+            trace_stats_free(&one);
+            trace_stats_free(&two);
+        }
+    }
     return 0;
 }

@@ -53,7 +53,7 @@ expect_rc 1 "empty file" "$hvpath" stats "$tmp/empty.xt"
 grep -q "empty.xt: empty file" "$tmp/err" && ok || bad "empty file message: $(cat "$tmp/err")"
 
 # sound files: jsonl parses, dump and stats agree, events counted per id
-for name in interleave late-cpu lost wrap notsc backwards unknown; do
+for name in interleave late-cpu lost wrap notsc backwards unknown backwards-cut fake-header; do
     f="$tmp/$name.xt"
     expect_rc 0 "dump jsonl $name" "$hvpath" dump --format jsonl "$f"
     cp "$tmp/out" "$tmp/dump.jsonl"
@@ -80,6 +80,19 @@ if st["tsc_backwards"] == 0:
 PY
     then ok; else bad "dump/stats disagree on $name"; fi
 done
+
+# stats split in two threads at a window near the middle (forced here; big
+# files only otherwise) must count exactly what one pass counts
+for f in "$tmp"/interleave.xt "$tmp"/late-cpu.xt "$tmp"/lost.xt "$tmp"/backwards-cut.xt \
+         "$tmp"/fake-header.xt "$tmp"/notsc.xt "$(dirname "$0")"/data/*.xt; do
+    one=$(HVPATH_STATS_SPLIT_MIN=999999999999 "$hvpath" stats --json "$f")
+    two=$(HVPATH_STATS_SPLIT_MIN=0 "$hvpath" stats --json "$f")
+    [ "$one" = "$two" ] && ok || bad "split stats differ on $f: $one vs $two"
+done
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["tsc_backwards"]==1 and d["records"]==3, d' \
+    "$(HVPATH_STATS_SPLIT_MIN=0 "$hvpath" stats --json "$tmp/backwards-cut.xt")" && ok || bad "backwards across the cut"
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["records"]==2 and d["windows"]==2, d' \
+    "$(HVPATH_STATS_SPLIT_MIN=0 "$hvpath" stats --json "$tmp/fake-header.xt")" && ok || bad "fake header at the cut"
 
 # text dump: names, fields, inherited marker
 "$hvpath" dump "$tmp/notsc.xt" >"$tmp/out" 2>&1

@@ -58,7 +58,7 @@ static void print_chain(const char *what, const struct chain *c)
 static unsigned run(const char *path, struct synth *t, int lossy, unsigned *false_joins,
                     unsigned *exact, unsigned *incomplete)
 {
-    struct xt_options opt = { XT_ORDER_TSC, 0 };
+    struct xt_options opt = { .order = XT_ORDER_TSC };
     struct stitch_options sopt = { 0 };
     struct stitcher *s = stitch_new(&sopt);
     struct xt_reader *r;

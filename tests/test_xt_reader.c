@@ -37,7 +37,7 @@ static int read_all(const char *name, enum xt_order order, int tolerant,
                     struct hv_rec *recs, int max, struct xt_counters *cnt,
                     char *err, size_t errlen)
 {
-    struct xt_options opt = { order, tolerant };
+    struct xt_options opt = { .order = order, .tolerant = tolerant };
     struct xt_reader *r;
     struct hv_rec rec;
     int n = 0, rc;

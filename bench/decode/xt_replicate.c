@@ -96,7 +96,7 @@ static void put_record(struct out *o, const struct hv_rec *r, uint64_t shift)
 
 int main(int argc, char **argv)
 {
-    struct xt_options opt = { XT_ORDER_FILE, 0 };
+    struct xt_options opt = { .order = XT_ORDER_FILE };
     struct trace_stats st;
     struct out o = { 0 };
     static uint8_t opened[XT_MAX_CPUS];     /* pCPUs seen in this copy */
