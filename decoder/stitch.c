@@ -20,6 +20,8 @@
 #define SP_NEW 1
 #define SP_MASKED 2
 #define SP_UPCALL 4
+#define SP_LOST 16                  /* FIFO: retries exhausted, event lost */
+#define SP_NOT_QUEUED 32            /* FIFO: no event word / control block */
 
 /* INTR_ASSIST outcome */
 #define IA_INJECTED 1
@@ -588,7 +590,9 @@ static void on_set_pending(struct stitcher *s, const struct hv_rec *r)
     c->vcpu = (int32_t)W(r, s->w.sp_vcpu);
     add_stage(c->stages, &c->nstages, r, STAGE_SET_PENDING);
 
-    if (outcome & SP_MASKED) {
+    if (outcome & (SP_LOST | SP_NOT_QUEUED)) {
+        finish(s, c, CHAIN_DROPPED);
+    } else if (outcome & SP_MASKED) {
         finish(s, c, CHAIN_MASKED);
     } else if (!(outcome & SP_NEW)) {
         finish(s, c, CHAIN_COALESCED);  /* the port was pending already */
