@@ -20,7 +20,8 @@ static const char report_usage[] =
     "Latency of every stage of the event hot path in the xentrace file FILE:\n"
     "count, p50, p90, p99, p99.9 and max, each with an exemplar chain id\n"
     "(`hvpath script --id N FILE` prints it).  Latencies are over delivered\n"
-    "chains (complete and coalesced); every outcome is counted.\n"
+    "chains (complete and coalesced, ending in a delivery); every outcome is\n"
+    "counted.\n"
     "\n"
     "  --sort KEYS         group by any of source,dom,port,vcpu (default source)\n"
     "  --hist              a log2 histogram of the end-to-end latency per group\n"
@@ -82,7 +83,8 @@ static int account(struct report *rp, const struct chain *c)
         return -1;
     g->chains++;
     g->outcomes[c->outcome]++;
-    if (c->outcome != CHAIN_COMPLETE && c->outcome != CHAIN_COALESCED)
+    /* latency only of what was delivered: a chain that ended in a delivery */
+    if ((c->outcome != CHAIN_COMPLETE && c->outcome != CHAIN_COALESCED) || !c->delivery)
         return 0;
     if (hist_add(&g->h[E2E], chain_cycles(c), c->id))
         return -1;
