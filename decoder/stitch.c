@@ -641,6 +641,14 @@ static void on_mark_pending(struct stitcher *s, const struct hv_rec *r)
         attach(s, d, c);
 }
 
+static int has_stage(const struct delivery *d, uint8_t kind)
+{
+    for (unsigned i = 0; i < d->nstages; i++)
+        if (d->stages[i].kind == kind)
+            return 1;
+    return 0;
+}
+
 /* A delivery stage for (dom, vcpu); returns the open delivery or NULL. */
 static struct delivery *delivery_stage(struct stitcher *s, const struct hv_rec *r,
                                        int32_t dom, int32_t vcpu, uint8_t kind)
@@ -839,7 +847,7 @@ int stitch_feed(struct stitcher *s, const struct hv_rec *r)
         pc->run_dom = (int32_t)W(r, s->w.switch_dom);
         pc->run_vcpu = (int32_t)W(r, s->w.switch_vcpu);
         d = find_open(s, pc->run_dom, pc->run_vcpu, NULL);
-        if (d && d->nstages && d->stages[d->nstages - 1].kind == STAGE_SCHED_WAKE)
+        if (d && has_stage(d, STAGE_SCHED_WAKE) && !has_stage(d, STAGE_SCHED_SWITCH))
             add_stage(d->stages, &d->nstages, r, STAGE_SCHED_SWITCH);
         break;
     }
