@@ -9,12 +9,13 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 # Build and test tools, Xen headers (libxen-dev), xenalyze (xen-utils-common),
+# what building the patched hypervisor needs (bison, flex, patch, dpkg-dev),
 # the lab's QEMU and the pieces of its dom0 image.  The hypervisor, kernel and
 # Xen tools that run inside the lab are fetched by the lab itself with
 # `apt-get download` (never installed on this machine).
 packages=(build-essential cmake clang libclang-rt-14-dev python3 cpio
           libxen-dev xen-utils-common qemu-system-x86 busybox-static
-          dpkg-dev gzip xz-utils time)
+          dpkg-dev gzip xz-utils time bison flex patch)
 
 need_install() {
     local p

@@ -67,7 +67,7 @@ case $guest in none|pv|pvh) ;; *) die "--guest must be none, pv or pvh" ;; esac
 [[ -z $icount || $icount =~ ^[0-9]+$ ]] || die "--icount takes a shift (integer)"
 [[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "-n takes a positive integer"
 [[ $tbuf =~ ^[0-9]+$ ]] || die "--tbuf takes a number of pages"
-[[ $events =~ ^(all|gen|sched|dom0op|hvm|0[xX][0-9a-fA-F]+|[0-9]+)$ ]] || die "--events: a number (e.g. 0x0ffff000) or all/gen/sched/dom0op/hvm"
+[[ $events =~ ^(all|off|gen|sched|dom0op|hvm|0[xX][0-9a-fA-F]+|[0-9]+)$ ]] || die "--events: a number (e.g. 0x0ffff000), all/gen/sched/dom0op/hvm, or off (no xentrace at all)"
 [[ $events == all ]] && events=0x0ffff000
 if [[ $cmd == run ]]; then
     [[ -n $scenario ]] || die "run needs --scenario NAME ($(cd "$scendir" && ls *.sh | sed 's/\.sh$//' | tr '\n' ' '))"
@@ -266,6 +266,10 @@ if [[ $status != ok ]]; then
     log "last console lines ($outdir/console.log):"
     tail -n 30 "$outdir/console.log" 2>/dev/null | tr -d '\r' | sed 's/^/    /' >&2 || true
     exit 1
+fi
+if [[ $events == off ]]; then
+    log "done in $((SECONDS - t0))s (prepare ${prepare_s}s, VM ${vm_s}s), no trace (--events off): $outdir/manifest.json"
+    exit 0
 fi
 [[ -s $outdir/host.xt ]] || { log "FAILED: empty trace"; tail -n 30 "$outdir/console.log" | tr -d '\r' >&2; exit 1; }
 log "done in $((SECONDS - t0))s (prepare ${prepare_s}s, VM ${vm_s}s): $outdir/host.xt $(stat -c %s "$outdir/host.xt") bytes"
