@@ -241,8 +241,11 @@ static void usage(void)
     exit(2);
 }
 
-static void fprint_rtt(FILE *f, uint64_t sum)
+/* The timing part of the manifest, common to both modes. */
+static void fprint_timing(FILE *f, uint64_t sum, int timeout_ms, uint64_t ns,
+                          uint64_t tsc_start, uint64_t tsc_end)
 {
+    fprintf(f, "  \"wait_timeout_ms\": %d,\n", timeout_ms);
     fprintf(f, "  \"round_trips\": %" PRIu64 ",\n", n_rtt);
     fprintf(f, "  \"rtt_clock\": \"CLOCK_MONOTONIC in dom0 (emulated time, not real latency)\",\n");
     fprintf(f, "  \"rtt_ns_min\": %" PRIu64 ",\n", n_rtt ? rtt[0] : 0);
@@ -251,6 +254,9 @@ static void fprint_rtt(FILE *f, uint64_t sum)
     fprintf(f, "  \"rtt_ns_p99\": %" PRIu64 ",\n", pct(rtt, n_rtt, 99));
     fprintf(f, "  \"rtt_ns_max\": %" PRIu64 ",\n", n_rtt ? rtt[n_rtt - 1] : 0);
     fprintf(f, "  \"rtt_ns_mean\": %" PRIu64 ",\n", n_rtt ? sum / n_rtt : 0);
+    fprintf(f, "  \"workload_ns\": %" PRIu64 ",\n", ns);
+    fprintf(f, "  \"workload_tsc_start\": %" PRIu64 ",\n", tsc_start);
+    fprintf(f, "  \"workload_tsc_end\": %" PRIu64 ",\n", tsc_end);
 }
 
 /* -r: the domU side.  One handle, one port, answers pings from dom0. */
@@ -332,11 +338,7 @@ static int initiator(unsigned peer_dom, hv_port_t peer_port, const char *out)
         fprintf(f, "  \"stray_after_end\": %d,\n", stray);
         fprintf(f, "  \"unexpected_ports\": %" PRIu64 ",\n", A.unexpected);
         fprintf(f, "  \"timed_out\": %s,\n", A.timed_out ? "true" : "false");
-        fprintf(f, "  \"wait_timeout_ms\": %d,\n", timeout_ms);
-        fprint_rtt(f, sum);
-        fprintf(f, "  \"workload_ns\": %" PRIu64 ",\n", t_end - t_start);
-        fprintf(f, "  \"workload_tsc_start\": %" PRIu64 ",\n", tsc_start);
-        fprintf(f, "  \"workload_tsc_end\": %" PRIu64 ",\n", tsc_end);
+        fprint_timing(f, sum, timeout_ms, t_end - t_start, tsc_start, tsc_end);
         fprintf(f, "  \"dom0_ok\": %s\n", ok ? "true" : "false");
         fprintf(f, "}\n");
         if (fclose(f) != 0) {
@@ -475,11 +477,7 @@ int main(int argc, char **argv)
         fprintf(f, "  \"stray_after_end\": %d,\n", stray);
         fprintf(f, "  \"unexpected_ports\": %" PRIu64 ",\n", A.unexpected + B.unexpected);
         fprintf(f, "  \"timed_out\": %s,\n", (A.timed_out || B.timed_out) ? "true" : "false");
-        fprintf(f, "  \"wait_timeout_ms\": %d,\n", timeout_ms);
-        fprint_rtt(f, sum);
-        fprintf(f, "  \"workload_ns\": %" PRIu64 ",\n", t_end - t_start);
-        fprintf(f, "  \"workload_tsc_start\": %" PRIu64 ",\n", tsc_start);
-        fprintf(f, "  \"workload_tsc_end\": %" PRIu64 ",\n", tsc_end);
+        fprint_timing(f, sum, timeout_ms, t_end - t_start, tsc_start, tsc_end);
         fprintf(f, "  \"ok\": %s\n", ok ? "true" : "false");
         fprintf(f, "}\n");
         if (fclose(f) != 0) {
