@@ -33,7 +33,7 @@ enum handler {
     H_NONE,
     H_IRQ_GUEST, H_PIRQ_SEND, H_EVTCHN_SEND, H_BIND, H_VIRQ_SEND,
     H_SET_PENDING, H_MARK_PENDING, H_KICK, H_HVM_ASSERT, H_TASKLET,
-    H_INTR_ASSIST, H_PV_BOUNCE,
+    H_INTR_ASSIST, H_PV_BOUNCE, H_EOI,
     H_SCHED_WAKE, H_SCHED_SWITCH, H_INJ_VIRQ, H_VMENTRY, H_LOST,
 };
 
@@ -49,13 +49,16 @@ struct words {
     int kick_dom, kick_vcpu;
     int assert_dom, assert_vcpu;
     int tasklet_dom, tasklet_vcpu;
-    int ia_dom, ia_vcpu, ia_outcome;
+    int ia_dom, ia_vcpu, ia_vector, ia_outcome;
+    int eoi_dom, eoi_vcpu, eoi_vector;
     int bounce_dom, bounce_vcpu;
     int wake_dom, wake_vcpu, switch_dom, switch_vcpu;
 };
 
 struct delivery {
     uint64_t id;
+    uint8_t delivered;              /* HVM: injected and entered; waits for the EOI */
+    uint32_t vector;                /* the vector injected for it */
     uint8_t after_gap;              /* opened with no event, just after a gap */
     int32_t dom, vcpu;
     uint8_t nstages;
@@ -124,6 +127,7 @@ static const char *const stage_names[STAGE_KIND_COUNT] = {
     "irq", "pirq_send", "evtchn_send", "virq_send", "bind", "set_pending",
     "mark_pending", "kick", "hvm_assert", "assert_tasklet", "sched_wake",
     "sched_switch", "intr_window", "inject", "inj_virq", "vmentry", "pv_bounce",
+    "eoi",
 };
 
 const char *chain_source_name(unsigned s)
@@ -197,6 +201,10 @@ static int resolve_words(struct words *w)
     W(ia_dom, "INTR_ASSIST", "dom");
     W(ia_vcpu, "INTR_ASSIST", "vcpu");
     W(ia_outcome, "INTR_ASSIST", "outcome");
+    W(ia_vector, "INTR_ASSIST", "vector");
+    W(eoi_dom, "VLAPIC_EOI", "dom");
+    W(eoi_vcpu, "VLAPIC_EOI", "vcpu");
+    W(eoi_vector, "VLAPIC_EOI", "vector");
     W(bounce_dom, "PV_BOUNCE", "dom");
     W(bounce_vcpu, "PV_BOUNCE", "vcpu");
 #undef W
@@ -252,6 +260,7 @@ struct stitcher *stitch_new(const struct stitch_options *opt)
     map_handler(s, "TRC_HVPATH_HVM_ASSERT_TASKLET", H_TASKLET);
     map_handler(s, "TRC_HVPATH_INTR_ASSIST", H_INTR_ASSIST);
     map_handler(s, "TRC_HVPATH_PV_BOUNCE", H_PV_BOUNCE);
+    map_handler(s, "TRC_HVPATH_VLAPIC_EOI", H_EOI);
     s->ev_wake = id_of("TRC_SCHED_WAKE");
     s->ev_switch = id_of("TRC_SCHED_SWITCH");
     s->ev_inj_virq = id_of("TRC_HVM_INJ_VIRQ");
@@ -520,8 +529,10 @@ static void cut_all(struct stitcher *s)
         pc->irq_valid = 0;
         pc->entry = NULL;
     }
-    while (s->nopen)
-        close_delivery(s, s->open[s->nopen - 1], 0);
+    while (s->nopen) {
+        struct delivery *d = s->open[s->nopen - 1];
+        close_delivery(s, d, d->delivered);
+    }
 }
 
 /* ---- records ---------------------------------------------------------- */
@@ -625,10 +636,11 @@ static void on_mark_pending(struct stitcher *s, const struct hv_rec *r)
             coalesce(s, c);
         return;
     }
-    /* a new upcall: a new delivery (a stale one for this vCPU is cut) */
+    /* a new upcall: a new delivery (a stale one for this vCPU is cut; one
+       that was delivered and awaited its EOI is done) */
     d = find_open(s, dom, vcpu, NULL);
     if (d)
-        close_delivery(s, d, 0);
+        close_delivery(s, d, d->delivered);
     d = open_delivery(s, dom, vcpu);
     if (!d) {
         free(c);
@@ -655,7 +667,7 @@ static struct delivery *delivery_stage(struct stitcher *s, const struct hv_rec *
 {
     struct delivery *d = find_open(s, dom, vcpu, NULL);
 
-    if (!d) {
+    if (!d || d->delivered) {
         s->cnt.unattached++;
         return NULL;
     }
@@ -668,11 +680,13 @@ static void on_stock_inj_virq(struct stitcher *s, const struct hv_rec *r)
     struct pcpu *pc = &s->pcpu[r->cpu];
     struct delivery *d;
 
-    if (!s->opt.stock) {
-        if (pc->run_dom >= 0)
-            delivery_stage(s, r, pc->run_dom, pc->run_vcpu, STAGE_INJ_VIRQ);
+    /*
+     * With the probes, INTR_ASSIST times the injection; the stock record
+     * carries no TSC of its own (it inherits an earlier one), so it would
+     * only put a wrong time in the chain.
+     */
+    if (!s->opt.stock)
         return;
-    }
     /* stock Xen: the injection and the VM entry after it are all there is */
     d = find_open(s, pc->run_dom, pc->run_vcpu, NULL);
     if (d)
@@ -817,8 +831,10 @@ int stitch_feed(struct stitcher *s, const struct hv_rec *r)
         uint32_t outcome = W(r, s->w.ia_outcome);
         d = delivery_stage(s, r, (int32_t)W(r, s->w.ia_dom), (int32_t)W(r, s->w.ia_vcpu),
                            outcome == IA_WINDOW ? STAGE_INTR_WINDOW : STAGE_INJECT);
-        if (d && outcome != IA_WINDOW)
+        if (d && outcome != IA_WINDOW) {
             pc->entry = d;
+            d->vector = W(r, s->w.ia_vector);
+        }
         break;
     }
     case H_PV_BOUNCE:
@@ -831,6 +847,19 @@ int stitch_feed(struct stitcher *s, const struct hv_rec *r)
         if (pc->entry) {
             d = pc->entry;
             add_stage(d->stages, &d->nstages, r, STAGE_VMENTRY);
+            pc->entry = NULL;
+            if (d->vector) {
+                d->delivered = 1;       /* its EOI may follow */
+                set_known(s, d->dom, d->vcpu);
+            } else {
+                close_delivery(s, d, 1);
+            }
+        }
+        break;
+    case H_EOI:
+        d = find_open(s, (int32_t)W(r, s->w.eoi_dom), (int32_t)W(r, s->w.eoi_vcpu), NULL);
+        if (d && d->delivered && d->vector == W(r, s->w.eoi_vector)) {
+            add_stage(d->stages, &d->nstages, r, STAGE_EOI);
             close_delivery(s, d, 1);
         }
         break;

@@ -10,6 +10,9 @@
  *   delivery      kick / hvm_assert (+ tasklet) / sched_wake + sched_switch
  *                 when the vCPU was not running / inject + vmentry (HVM) or
  *                 pv_bounce (PV)
+ *   eoi           HVM: the guest's vLAPIC EOI of the injected vector, where
+ *                 the hypervisor sees it (the chain waits for it until the
+ *                 vCPU's next delivery opens)
  *
  * Source to mark_pending run on one pCPU in one call chain, so they are
  * joined per pCPU, checked by (dom, port).  From mark_pending on, the key is
@@ -67,6 +70,7 @@ enum chain_stage_kind {
     STAGE_INJ_VIRQ,                 /* stock TRC_HVM_INJ_VIRQ (no TSC of its own) */
     STAGE_VMENTRY,
     STAGE_PV_BOUNCE,
+    STAGE_EOI,                      /* the guest's vLAPIC EOI of the injected vector */
     STAGE_KIND_COUNT
 };
 
