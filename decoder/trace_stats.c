@@ -109,6 +109,7 @@ static void *count_part(void *arg)
     int rc;
 
     p->rc = -1;
+    p->tsc_first = UINT64_MAX;
     if (xt_open(p->path, &p->opt, &p->r, p->err, sizeof(p->err)))
         return NULL;
     if (map_grow(&p->map))
@@ -136,11 +137,11 @@ static void *count_part(void *arg)
             }
             p->per_cpu[rec->cpu]++;
             if (!(rec->flags & HV_REC_TSC_INHERITED)) {
-                if (!p->have_tsc || rec->tsc < p->tsc_first)
+                /* tsc_first starts at UINT64_MAX, tsc_last at 0 */
+                if (rec->tsc < p->tsc_first)
                     p->tsc_first = rec->tsc;
-                if (!p->have_tsc || rec->tsc > p->tsc_last)
+                if (rec->tsc > p->tsc_last)
                     p->tsc_last = rec->tsc;
-                p->have_tsc = 1;
             }
             if (rec->event == HV_TRC_LOST_RECORDS && rec->nextra >= 1) {
                 p->lost += rec->extra[0];
@@ -152,6 +153,7 @@ static void *count_part(void *arg)
         snprintf(p->err, sizeof(p->err), "%s", xt_error(p->r));
         return NULL;
     }
+    p->have_tsc = p->tsc_first != UINT64_MAX;
     for (size_t i = 0; i < DIRECT; i++) {
         struct slot *m;
         if (!p->direct[i].key)

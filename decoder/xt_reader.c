@@ -357,48 +357,34 @@ static int cursor_next_window(struct xt_reader *r, struct cursor *c)
     return 1;
 }
 
-/*
- * Decode the record at c->pos into rec.  *have_tsc / *last_tsc are the TSC
- * state of the record's pCPU.  Returns 1, 0 when the window is used up, or
- * -1 on error.  In tolerant mode a record running past its window skips the
- * rest of the window.
- */
-static inline int cursor_decode(struct xt_reader *r, struct cursor *c, uint16_t cpu,
-                         uint8_t *have_tsc, uint64_t *last_tsc,
-                         struct hv_rec *rec)
+/* Size in bytes of the t_rec whose header word is h. */
+static inline unsigned rec_bytes(uint32_t h)
 {
-    uint64_t left;
-    const uint8_t *p;
-    uint32_t h;
-    unsigned n, cyc, size;
+    return 4 + 8 * (h >> 31) + 4 * ((h >> 28) & 7);
+}
 
-    if (c->pos >= c->win_end)
-        return 0;
-    left = c->win_end - c->pos;
-    p = chunk_get(r, &c->ch, c->pos, left < REC_MAX_BYTES ? (size_t)left
-                                                          : REC_MAX_BYTES);
-    if (!p)
-        return -1;
-    if (left < 4)
-        goto overrun;
-    h = le32(p);
-    n = (h >> 28) & 7;
-    cyc = h >> 31;
-    size = 4 + 8 * cyc + 4 * n;
-    if (size > left)
-        goto overrun;
+/*
+ * Decode the t_rec at p (file offset pos), known to lie whole inside its
+ * window and the buffer, into rec; the pCPU's TSC state is *have_tsc /
+ * *last_tsc.  Returns its size.
+ */
+static inline unsigned decode_at(struct xt_reader *r, const uint8_t *p, uint64_t pos,
+                                 uint16_t cpu, uint8_t *have_tsc, uint64_t *last_tsc,
+                                 struct hv_rec *rec)
+{
+    uint32_t h = le32(p);
 
-    rec->offset = c->pos;
+    rec->offset = pos;
     rec->event = h & 0x0fffffff;
     rec->cpu = cpu;
-    rec->nextra = (uint8_t)n;
+    rec->nextra = (uint8_t)((h >> 28) & 7);
     rec->flags = 0;
     p += 4;
-    if (cyc) {
+    if (h >> 31) {
         uint64_t tsc = (uint64_t)le32(p) | ((uint64_t)le32(p + 4) << 32);
         if (*have_tsc && tsc < *last_tsc) {
             if (!r->cnt.tsc_backwards)
-                r->cnt.first_backwards_offset = c->pos;
+                r->cnt.first_backwards_offset = pos;
             r->cnt.tsc_backwards++;
         }
         *last_tsc = tsc;
@@ -416,7 +402,38 @@ static inline int cursor_decode(struct xt_reader *r, struct cursor *c, uint16_t 
      * and never read.
      */
     memcpy(rec->extra, p, sizeof(rec->extra));
-    c->pos += size;
+    return rec_bytes(h);
+}
+
+/*
+ * Decode the record at c->pos into rec.  *have_tsc / *last_tsc are the TSC
+ * state of the record's pCPU.  Returns 1, 0 when the window is used up, or
+ * -1 on error.  In tolerant mode a record running past its window skips the
+ * rest of the window.
+ */
+static inline int cursor_decode(struct xt_reader *r, struct cursor *c, uint16_t cpu,
+                                uint8_t *have_tsc, uint64_t *last_tsc,
+                                struct hv_rec *rec)
+{
+    uint64_t left;
+    const uint8_t *p;
+    uint32_t h = 0;
+    unsigned size = 0;
+
+    if (c->pos >= c->win_end)
+        return 0;
+    left = c->win_end - c->pos;
+    p = chunk_get(r, &c->ch, c->pos, left < REC_MAX_BYTES ? (size_t)left
+                                                          : REC_MAX_BYTES);
+    if (!p)
+        return -1;
+    if (left < 4)
+        goto overrun;
+    h = le32(p);
+    size = rec_bytes(h);
+    if (size > left)
+        goto overrun;
+    c->pos += decode_at(r, p, c->pos, cpu, have_tsc, last_tsc, rec);
     r->cnt.records++;
     return 1;
 
@@ -688,8 +705,43 @@ int xt_next_batch(struct xt_reader *r, struct hv_rec *recs, int max)
     int n = 0, rc = 1;
 
     if (r->opt.order == XT_ORDER_FILE)
-        while (n < max && (rc = next_file_order(r, &recs[n])) > 0)
+        while (n < max) {
+            struct cursor *c = &r->file_cur;
+            uint64_t end = c->ch.off + c->ch.len;
+
+            /*
+             * Fast path: while a largest possible record fits both in the
+             * window and in the buffer, no record can be cut off, so decode
+             * straight from the buffer without the per-record checks.
+             */
+            if (end > c->win_end)
+                end = c->win_end;
+            if (c->pos >= c->ch.off && c->pos + REC_MAX_BYTES <= end) {
+                uint16_t cpu = c->cpu;
+                uint8_t had = r->cpu_have_tsc[cpu];
+                uint64_t pos = c->pos, lim = end - REC_MAX_BYTES;
+                int first = n;
+
+                while (n < max && pos <= lim) {
+                    pos += decode_at(r, c->ch.buf + (pos - c->ch.off), pos, cpu,
+                                     &r->cpu_have_tsc[cpu], &r->cpu_tsc[cpu], &recs[n]);
+                    n++;
+                }
+                if (!had && r->cpu_have_tsc[cpu])
+                    for (int i = first; i < n; i++)
+                        if (!(recs[i].flags & HV_REC_TSC_INHERITED)) {
+                            r->cpu_first_tsc[cpu] = recs[i].tsc;
+                            r->cpu_first_off[cpu] = recs[i].offset;
+                            break;
+                        }
+                r->cnt.records += (uint64_t)(n - first);
+                c->pos = pos;
+                continue;
+            }
+            if ((rc = next_file_order(r, &recs[n])) <= 0)
+                break;
             n++;
+        }
     else
         while (n < max && (rc = next_tsc_order(r, &recs[n])) > 0)
             n++;
