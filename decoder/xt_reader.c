@@ -382,7 +382,8 @@ static inline unsigned decode_at(struct xt_reader *r, const uint8_t *p, uint64_t
     p += 4;
     if (h >> 31) {
         uint64_t tsc = (uint64_t)le32(p) | ((uint64_t)le32(p + 4) << 32);
-        if (*have_tsc && tsc < *last_tsc) {
+        /* *last_tsc is 0 until the pCPU's first TSC: no test of *have_tsc */
+        if (tsc < *last_tsc) {
             if (!r->cnt.tsc_backwards)
                 r->cnt.first_backwards_offset = pos;
             r->cnt.tsc_backwards++;
