@@ -91,6 +91,7 @@ struct part {
     const char *path;
     struct xt_options opt;
     struct xt_reader *r;            /* kept open for xt_cpu_tsc_edges */
+    struct xt_counters xt;          /* the reader's, then the sum of the parts */
     struct counter_map map;
     struct slot direct[DIRECT];     /* direct-mapped counters, then the map */
     struct hv_rec batch[BATCH];
@@ -154,6 +155,7 @@ static void *count_part(void *arg)
         return NULL;
     }
     p->have_tsc = p->tsc_first != UINT64_MAX;
+    p->xt = *xt_counters(p->r);
     for (size_t i = 0; i < DIRECT; i++) {
         struct slot *m;
         if (!p->direct[i].key)
@@ -197,8 +199,8 @@ static void part_free(struct part *p)
 /* Add part b (the range after a's) into a. */
 static int part_add(struct part *a, struct part *b)
 {
-    struct xt_counters *x = (struct xt_counters *)xt_counters(a->r);
-    const struct xt_counters *y = xt_counters(b->r);
+    struct xt_counters *x = &a->xt;
+    const struct xt_counters *y = &b->xt;
     uint64_t cut_backwards = 0, cut_first = UINT64_MAX;
 
     for (unsigned cpu = 0; cpu < XT_MAX_CPUS; cpu++) {
@@ -281,9 +283,9 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
         snprintf(err, errlen, "%s", a->err);
         goto fail;
     }
-    if (b && xt_counters(a->r)->end_offset != mid) {
+    if (b && a->xt.end_offset != mid) {
         /* payload that looked like headers: the first half ran past the cut */
-        uint64_t end = xt_counters(a->r)->end_offset;
+        uint64_t end = a->xt.end_offset;
         part_free(b);
         b = part_new(path, tolerant, end, 0);
         if (!b)
@@ -296,12 +298,12 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
     }
     if (b && part_add(a, b))
         goto oom;
-    if (!xt_counters(a->r)->windows) {
+    if (!a->xt.windows) {
         snprintf(err, errlen, "%s: no intact window", path);
         goto fail;
     }
 
-    st->xt = *xt_counters(a->r);
+    st->xt = a->xt;
     st->lost = a->lost;
     st->lost_events = a->lost_events;
     st->tsc_first = a->tsc_first;
