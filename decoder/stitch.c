@@ -461,24 +461,21 @@ static void close_delivery(struct stitcher *s, struct delivery *d, int delivered
         set_known(s, d->dom, d->vcpu);
     }
 
-    if (!d->nchains && delivered && d->after_gap) {
-        /* the event that opened it is probably among the lost records */
+    if (!d->nchains && delivered) {
+        /*
+         * A delivery no traced event explains (e.g. an unmask): an orphan.
+         * Just after a gap, the event that opened it is probably among the
+         * lost records: incomplete.
+         */
         struct chain *c = chain_new(s, CHAIN_SRC_UNKNOWN);
         if (c) {
             c->dom = d->dom;
             c->vcpu = d->vcpu;
-            attach(s, d, c);
-        }
-        delivered = 0;
-    } else if (!d->nchains && delivered) {
-        /* a delivery no traced event explains (e.g. an unmask) */
-        struct chain *c = chain_new(s, CHAIN_SRC_UNKNOWN);
-        if (c) {
-            c->dom = d->dom;
-            c->vcpu = d->vcpu;
-            if (attach(s, d, c) == 0)
+            if (attach(s, d, c) == 0 && !d->after_gap)
                 c->outcome = CHAIN_ORPHAN;
         }
+        if (d->after_gap)
+            delivered = 0;
     }
     for (i = 0; i < d->nchains; i++) {
         struct chain *c = d->chains[i];
