@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * schema.h - names and payload layouts of trace events.
+ * schema.h - names, payload layouts and field values of trace events.
  *
- * The table is built from stock_events.def (Xen's own events) and, once the
- * hv-probes series lands, from the probes' .def; nothing else in hvpath
- * spells an event name or a payload offset.
+ * The table is built from decoder/stock_events.def (Xen's own events and ABI
+ * values) and hv-probes/hvpath_events.def (the hv-probes records, with where
+ * in Xen each one fires); nothing else in hvpath spells an event name, a
+ * payload offset or what a field's value means.
  */
 #ifndef HVPATH_SCHEMA_H
 #define HVPATH_SCHEMA_H
@@ -23,15 +25,29 @@ enum hv_field_type {
     HV_FIELD_HI16,      /* high half of a word, decimal */
 };
 
+/* One named value a field can take ("=GROUP" in a fields spec). */
+struct hv_value_info {
+    const char *group;  /* "SP", "EVTCHN", "VIRQ", ... */
+    const char *name;   /* "UPCALL"; its C constant is HVP_SP_UPCALL (probe
+                           values) or HV_VIRQ_TBUF (Xen's) */
+    const char *meaning;
+    uint32_t value;
+    uint8_t flag;       /* a bit of a bit set, not one value of an enumeration */
+    uint8_t probe;      /* defined by hvpath_events.def */
+};
+
 struct hv_field {
     char name[24];
     uint8_t type;       /* enum hv_field_type */
     uint8_t word;       /* index of the (first) payload word */
+    int16_t group;      /* index of its value group (hv_value_group), -1 none */
 };
 
 struct hv_event_info {
     uint32_t id;
     const char *name;
+    const char *where;  /* hv-probes records: where in Xen it is written */
+    const char *what;   /* hv-probes records: what it means */
     uint8_t nfields;
     uint8_t nwords;     /* payload words the fields cover */
     struct hv_field fields[HV_FIELD_MAX];
@@ -47,11 +63,13 @@ const struct hv_event_info *hv_event_by_name(const char *name);
 size_t hv_event_count(void);
 const struct hv_event_info *hv_event_at(size_t i);
 
+/* Field `name` of event e, or NULL. */
+const struct hv_field *hv_event_field(const struct hv_event_info *e,
+                                      const char *name);
+
 /*
  * Payload word index of field `field` of event `event` (e.g.
- * "TRC_HVPATH_EVTCHN_SEND", "rport"), or -1 if either is unknown.  Consumers
- * resolve the words they read once, so the .def stays the only place that
- * says where a field sits.
+ * "TRC_HVPATH_EVTCHN_SEND", "rport"), or -1 if either is unknown.
  */
 int hv_field_word(const char *event, const char *field);
 
@@ -61,5 +79,21 @@ int hv_field_word(const char *event, const char *field);
  */
 uint64_t hv_field_value(const struct hv_field *f, const struct hv_rec *r,
                         int *present);
+
+/*
+ * Value groups, in the order the .def files define them: how many, the
+ * name of the i-th, and its values (*n of them).
+ */
+size_t hv_value_group_count(void);
+const char *hv_value_group(size_t i);
+const struct hv_value_info *hv_value_group_values(size_t i, size_t *n);
+
+/*
+ * v as field f names it into buf: "INTERDOMAIN", or the set bits of a flag
+ * field joined by '|' ("NEW|UPCALL").  Returns 1 if every part of v has a
+ * name, 0 (buf "") if f has no values or v is not fully named.
+ */
+int hv_field_value_name(const struct hv_field *f, uint64_t v, char *buf,
+                        size_t len);
 
 #endif /* HVPATH_SCHEMA_H */
