@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stitch.h - turn a TSC-ordered record stream into per-event chains.
  *
@@ -21,6 +22,12 @@
  * chain as incomplete: nothing is ever joined across a gap.
  *
  * Memory is bounded by the number of open chains, not by the trace.
+ *
+ * The model (sources, outcomes, stages, which record joins how) is the table
+ * decoder/stages.def; the state machine is split along its seams:
+ * stitch.c (setup, dispatch, the ready queue), stitch_source.c (source to
+ * mark_pending, per pCPU), stitch_delivery.c (deliveries per vCPU),
+ * stitch_gap.c (lost records and the quarantine).
  */
 #ifndef HVPATH_STITCH_H
 #define HVPATH_STITCH_H
@@ -32,46 +39,28 @@
 
 #define CHAIN_MAX_STAGES 16
 
+/* Sources, outcomes and stages, in report order (decoder/stages.def). */
 enum chain_source {
-    CHAIN_SRC_UNKNOWN,
-    CHAIN_SRC_PIRQ,
-    CHAIN_SRC_INTERDOMAIN,
-    CHAIN_SRC_IPI,
-    CHAIN_SRC_VIRQ,
-    CHAIN_SRC_BIND,                 /* Xen's own set_pending on a fresh binding */
+#define HV_SOURCE(id, name, what) CHAIN_SRC_##id,
+#include "stages.def"
     CHAIN_SRC_COUNT
 };
 
 enum chain_outcome {
-    CHAIN_COMPLETE,                 /* delivered, this chain opened the delivery */
-    CHAIN_COALESCED,                /* rode on a delivery (or pending bit) already open */
-    CHAIN_MASKED,                   /* port masked: delivered at unmask, not traced */
-    CHAIN_DROPPED,                  /* lost inside Xen (trylock failure, no port) */
-    CHAIN_INCOMPLETE,               /* cut by lost records or the end of the trace */
-    CHAIN_ORPHAN,                   /* a delivery no traced event explains */
+#define HV_OUTCOME(id, name, what) CHAIN_##id,
+#include "stages.def"
     CHAIN_OUTCOME_COUNT
 };
 
 enum chain_stage_kind {
-    STAGE_IRQ,
-    STAGE_PIRQ_SEND,
-    STAGE_EVTCHN_SEND,
-    STAGE_VIRQ_SEND,
-    STAGE_BIND,
-    STAGE_SET_PENDING,
-    STAGE_MARK_PENDING,
-    STAGE_KICK,
-    STAGE_HVM_ASSERT,
-    STAGE_ASSERT_TASKLET,
-    STAGE_SCHED_WAKE,
-    STAGE_SCHED_SWITCH,
-    STAGE_INTR_WINDOW,
-    STAGE_INJECT,
-    STAGE_INJ_VIRQ,                 /* stock TRC_HVM_INJ_VIRQ (no TSC of its own) */
-    STAGE_VMENTRY,
-    STAGE_PV_BOUNCE,
-    STAGE_EOI,                      /* the guest's vLAPIC EOI of the injected vector */
+#define HV_STAGE(id, name, join, what) STAGE_##id,
+#include "stages.def"
     STAGE_KIND_COUNT
+};
+
+/* How a stage finds its chain (the JOIN column of decoder/stages.def). */
+enum chain_join {
+    JOIN_SOURCE, JOIN_PCPU, JOIN_DELIVERY, JOIN_ENTRY, JOIN_EOI, JOIN_COUNT
 };
 
 struct chain_stage {
@@ -126,9 +115,22 @@ int stitch_pop(struct stitcher *s, struct chain *out);
 
 const struct stitch_counters *stitch_counters(const struct stitcher *s);
 
+/* Names ("?" out of range) and one-line descriptions (NULL out of range). */
 const char *chain_source_name(unsigned source);
 const char *chain_outcome_name(unsigned outcome);
 const char *chain_stage_name(unsigned kind);
+const char *chain_source_what(unsigned source);
+const char *chain_outcome_what(unsigned outcome);
+const char *chain_stage_what(unsigned kind);
+enum chain_join chain_stage_join(unsigned kind);
+const char *chain_join_name(enum chain_join join);
+
+/*
+ * The records the stitcher reads, in the order of decoder/stages.def: the
+ * i-th one's event name and the stage it makes (STAGE_KIND_COUNT: none);
+ * 0 past the end.
+ */
+int chain_record_at(unsigned i, const char **event, unsigned *stage);
 
 /* Parse a name back (for --source filters): the enum value or -1. */
 int chain_source_parse(const char *name);

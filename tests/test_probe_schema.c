@@ -4,7 +4,8 @@
  * it: every id in TRC_HW subclass 0x8, unique, named, documented, each
  * "fields" spec covering exactly the nwords the Xen side is built against,
  * every "=GROUP" naming a group the table defines, values unique in their
- * group and flags single bits.
+ * group and flags single bits; and the stitcher's table (decoder/stages.def)
+ * naming only records and fields that exist.
  */
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "event_values.h"
 #include "record.h"
 #include "schema.h"
+#include "stitch.h"
 
 /* Every field whose spec has "=GROUP" resolved to a group. */
 static void check_groups(const struct hv_event_info *e, const char *spec)
@@ -93,5 +95,22 @@ int main(void)
               !strcmp(buf, "TBUF"));
     }
 
+    /* the stitcher's table: it resolves (stitch_new fails otherwise), and
+       every record it names exists */
+    {
+        struct stitch_options so = { 0 };
+        struct stitcher *s = stitch_new(&so);
+        const char *ev;
+        unsigned stage, i;
+        CHECK(s != NULL);
+        stitch_free(s);
+        for (i = 0; chain_record_at(i, &ev, &stage); i++) {
+            CHECK(hv_event_by_name(ev) != NULL);
+            CHECK(stage <= STAGE_KIND_COUNT);
+        }
+        CHECK(i >= 19);
+        for (unsigned k = 0; k < STAGE_KIND_COUNT; k++)
+            CHECK(chain_stage_join(k) < JOIN_COUNT && chain_stage_what(k));
+    }
     return check_done();
 }
