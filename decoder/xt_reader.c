@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xt_reader.c - xentrace file reader: window scanner, per-pCPU cursors and
- * the k-way TSC merge.
+ * xt_reader.c - xentrace file reader: per-pCPU cursors and the k-way TSC
+ * merge.
  *
  * Three pieces:
  *
@@ -16,10 +17,12 @@
  *             shared scanner, which queues the windows of other pCPUs it
  *             passes on their cursors.
  *
- * In file order a single cursor walks every window in turn.
+ * In file order a single cursor walks every window in turn.  The scanner
+ * and the chunks it reads through are in xt_scan.c.
  */
 #define _GNU_SOURCE
-#include "xt_reader.h"
+#include "xt_int.h"
+#include "vec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -30,272 +33,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define REC_MAX_BYTES (4 + 8 + 4 * HV_REC_MAX_EXTRA)  /* largest t_rec: 36 */
-#define HDR_BYTES 12                                  /* window header */
-#define CURSOR_BUF (256u << 10)                       /* per-pCPU read buffer */
-#define FILE_ORDER_BUF (1u << 20)
-#define SCAN_BUF (64u << 10)                          /* header scanner */
-
-
-/*
- * A window onto the file: up to cap bytes read with one pread.  Reads run
- * past the end of the window asked for (up to cap), because xentrace's
- * windows are often a few KiB and one syscall per window costs more than
- * decoding it.
- */
-struct chunk {
-    uint8_t *buf;                   /* cap + REC_MAX_BYTES bytes (copy slack) */
-    size_t cap;
-    uint64_t off;                   /* file offset of buf[0] */
-    size_t len;                     /* valid bytes */
-};
-
-struct window {
-    uint64_t off;                   /* first byte of the window's records */
-    uint32_t len;
-    uint16_t cpu;
-};
-
-struct scanner {
-    uint64_t pos;                   /* offset of the next header */
-    struct chunk *ch;               /* where headers are read through */
-};
-
-struct cursor {
-    uint16_t cpu;
-    uint8_t have_tsc;
-    uint8_t done;                   /* no more records on this pCPU */
-    uint64_t last_tsc;
-
-    struct chunk ch;
-
-    uint64_t pos;                   /* next record */
-    uint64_t win_end;               /* end of the current window */
-
-    struct window *q;               /* windows found by the scanner, not yet read */
-    size_t q_head, q_len, q_cap;
-
-    struct hv_rec next;             /* merge: the record this cursor offers */
-};
-
-struct xt_reader {
-    int fd;
-    int own_fd;
-    char *name;
-    struct xt_options opt;
-    struct xt_counters cnt;
-    char err[512];
-
-    struct scanner scan;            /* feeds cursors in either mode */
-    struct chunk scan_ch;           /* TSC order: the scanner's own buffer */
-
-    /* file order: one cursor, per-pCPU TSC state kept separately */
-    struct cursor file_cur;
-    uint64_t *cpu_tsc;
-    uint8_t *cpu_have_tsc;
-    uint64_t *cpu_first_tsc, *cpu_first_off;
-
-    /* TSC order */
-    struct cursor **cursors;        /* indexed by cpu; NULL if the cpu has none */
-    struct cursor **heap;
-    size_t heap_len;
-    int started;
-};
-
-static int fail(struct xt_reader *r, uint64_t off, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(struct xt_reader *r, uint64_t off, const char *fmt, ...)
-{
-    va_list ap;
-    int n = snprintf(r->err, sizeof(r->err), "%s: byte %llu: ", r->name,
-                     (unsigned long long)off);
-
-    va_start(ap, fmt);
-    if (n > 0 && (size_t)n < sizeof(r->err))
-        vsnprintf(r->err + n, sizeof(r->err) - (size_t)n, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static inline uint32_t le32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);               /* x86 only: host order is little endian */
-    return v;
-}
-
-/* pread exactly len bytes at off; -1 on error or short read. */
-static int read_at(struct xt_reader *r, void *dst, size_t len, uint64_t off)
-{
-    uint8_t *p = dst;
-
-    while (len) {
-        ssize_t n = pread(r->fd, p, len, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return fail(r, off, "read failed: %s", strerror(errno));
-        if (n == 0)
-            return fail(r, off, "unexpected end of file");
-        p += n;
-        off += (uint64_t)n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static int chunk_init(struct chunk *ch, size_t cap)
-{
-    memset(ch, 0, sizeof(*ch));
-    ch->cap = cap;
-    /* slack: payloads are copied as a fixed 28 bytes, see cursor_decode */
-    ch->buf = malloc(cap + REC_MAX_BYTES);
-    return ch->buf ? 0 : -1;
-}
-
-/* Refill ch from off (up to cap bytes); NULL on error. */
-static const uint8_t *chunk_fill(struct xt_reader *r, struct chunk *ch,
-                                 uint64_t off)
-{
-    uint64_t rest = r->cnt.file_bytes - off;
-    size_t want = rest < ch->cap ? (size_t)rest : ch->cap;
-
-    if (read_at(r, ch->buf, want, off))
-        return NULL;
-    ch->off = off;
-    ch->len = want;
-    return ch->buf;
-}
-
-/*
- * Pointer to the need bytes at off (the caller checked they are inside the
- * file), reading through ch if they are not there yet.  NULL on error.
- */
-static inline const uint8_t *chunk_get(struct xt_reader *r, struct chunk *ch,
-                                       uint64_t off, size_t need)
-{
-    if (__builtin_expect(off >= ch->off && off + need <= ch->off + ch->len, 1))
-        return ch->buf + (off - ch->off);
-    return chunk_fill(r, ch, off);
-}
-
-/* ---- scanner ---------------------------------------------------------- */
-
-/*
- * Does a plausible window header sit at off?  Used to resynchronise after
- * damage in tolerant mode.
- */
-static int header_plausible(struct xt_reader *r, struct scanner *s,
-                            uint64_t off)
-{
-    const uint8_t *h;
-    uint32_t cpu, len;
-
-    if (off + HDR_BYTES > r->cnt.file_bytes ||
-        !(h = chunk_get(r, s->ch, off, HDR_BYTES)))
-        return 0;
-    cpu = le32(h + 4);
-    len = le32(h + 8);
-    return le32(h) == XT_CPU_CHANGE_HEADER && cpu < XT_MAX_CPUS &&
-           len % 4 == 0 && off + HDR_BYTES + len <= r->cnt.file_bytes;
-}
-
-/* Skip damaged bytes from s->pos to the next plausible header (or EOF). */
-static void resync(struct xt_reader *r, struct scanner *s, int count)
-{
-    uint64_t from = s->pos, off = s->pos + 4;
-
-    while (off + HDR_BYTES <= r->cnt.file_bytes && !header_plausible(r, s, off))
-        off += 4;
-    if (off + HDR_BYTES > r->cnt.file_bytes)
-        off = r->cnt.file_bytes;
-    if (count) {
-        r->cnt.skipped_bytes += off - from;
-        r->cnt.skipped_windows++;
-    }
-    s->pos = off;
-}
-
-/*
- * Next window in file order: 1 with *w filled, 0 at the end, -1 on error.
- * count: add headers and skipped bytes to the counters (the first pass only).
- */
-static int scan_next(struct xt_reader *r, struct scanner *s, struct window *w,
-                     int count)
-{
-    const uint8_t *h;
-    uint64_t size = r->cnt.file_bytes;
-
-    for (;;) {
-        uint32_t word, cpu, len;
-        uint64_t off = s->pos;
-
-        if (off >= size || (r->opt.to && off >= r->opt.to)) {
-            r->cnt.end_offset = off;
-            return 0;
-        }
-        if (size - off < HDR_BYTES) {
-            if (!r->opt.tolerant)
-                return fail(r, off, "truncated window header (%llu bytes left, "
-                            "need 12)", (unsigned long long)(size - off));
-            resync(r, s, count);
-            continue;
-        }
-        if (!(h = chunk_get(r, s->ch, off, HDR_BYTES)))
-            return -1;
-        word = le32(h);
-        cpu = le32(h + 4);
-        len = le32(h + 8);
-
-        if (word != XT_CPU_CHANGE_HEADER) {
-            if (off == 0)
-                return fail(r, 0, "not a xentrace file: expected a "
-                            "TRC_TRACE_CPU_CHANGE header (0x%08x), found 0x%08x",
-                            XT_CPU_CHANGE_HEADER, word);
-            if (!r->opt.tolerant)
-                return fail(r, off, "expected a TRC_TRACE_CPU_CHANGE window "
-                            "header (0x%08x), found 0x%08x", XT_CPU_CHANGE_HEADER,
-                            word);
-            resync(r, s, count);
-            continue;
-        }
-        if (cpu >= XT_MAX_CPUS || len % 4 != 0 || off + HDR_BYTES + len > size) {
-            if (!r->opt.tolerant) {
-                if (cpu >= XT_MAX_CPUS)
-                    return fail(r, off, "window header names cpu %u (max %u)",
-                                cpu, XT_MAX_CPUS - 1);
-                if (len % 4 != 0)
-                    return fail(r, off, "window of cpu %u has %u bytes, not a "
-                                "multiple of 4", cpu, len);
-                return fail(r, off, "window of cpu %u (%u bytes) runs past the "
-                            "end of the file (%llu bytes)", cpu, len,
-                            (unsigned long long)size);
-            }
-            resync(r, s, count);
-            continue;
-        }
-
-        s->pos = off + HDR_BYTES + len;
-        if (count) {
-            r->cnt.windows++;
-            if (cpu + 1 > r->cnt.ncpus)
-                r->cnt.ncpus = cpu + 1;
-        }
-        w->off = off + HDR_BYTES;
-        w->len = len;
-        w->cpu = (uint16_t)cpu;
-        return 1;
-    }
-}
-
 /* ---- cursor ----------------------------------------------------------- */
 
 static int cursor_init(struct cursor *c, uint16_t cpu, size_t cap)
 {
     memset(c, 0, sizeof(*c));
     c->cpu = cpu;
-    return chunk_init(&c->ch, cap);
+    return xt_chunk_init(&c->ch, cap);
 }
 
 static void cursor_free(struct cursor *c)
@@ -306,19 +50,16 @@ static void cursor_free(struct cursor *c)
 
 static int queue_push(struct cursor *c, const struct window *w)
 {
-    if (c->q_head + c->q_len == c->q_cap) {
-        if (c->q_head) {
-            memmove(c->q, c->q + c->q_head, c->q_len * sizeof(*c->q));
-            c->q_head = 0;
-        } else {
-            size_t ncap = c->q_cap ? 2 * c->q_cap : 8;
-            struct window *nq = realloc(c->q, ncap * sizeof(*nq));
-            if (!nq)
-                return -1;
-            c->q = nq;
-            c->q_cap = ncap;
-        }
+    struct window *nq;
+
+    if (c->q_head + c->q_len == c->q_cap && c->q_head) {
+        memmove(c->q, c->q + c->q_head, c->q_len * sizeof(*c->q));
+        c->q_head = 0;
     }
+    nq = hv_grow(c->q, &c->q_cap, c->q_head + c->q_len + 1, sizeof(*c->q));
+    if (!nq)
+        return -1;
+    c->q = nq;
     c->q[c->q_head + c->q_len++] = *w;
     return 0;
 }
@@ -339,7 +80,7 @@ static int cursor_next_window(struct xt_reader *r, struct cursor *c)
     int rc;
 
     while (!c->q_len) {
-        rc = scan_next(r, &r->scan, &w, 0);
+        rc = xt_scan_next(r, &r->scan, &w, 0);
         if (rc <= 0)
             return rc;
         if (w.cpu == c->cpu) {
@@ -348,7 +89,7 @@ static int cursor_next_window(struct xt_reader *r, struct cursor *c)
         }
         /* every cpu with a window got a cursor in xt_open */
         if (queue_push(r->cursors[w.cpu], &w))
-            return fail(r, w.off, "out of memory");
+            return xt_fail(r, w.off, "out of memory");
     }
     w = c->q[c->q_head++];
     if (--c->q_len == 0)
@@ -424,7 +165,7 @@ static inline int cursor_decode(struct xt_reader *r, struct cursor *c, uint16_t 
     if (c->pos >= c->win_end)
         return 0;
     left = c->win_end - c->pos;
-    p = chunk_get(r, &c->ch, c->pos, left < REC_MAX_BYTES ? (size_t)left
+    p = xt_chunk_get(r, &c->ch, c->pos, left < REC_MAX_BYTES ? (size_t)left
                                                           : REC_MAX_BYTES);
     if (!p)
         return -1;
@@ -441,9 +182,9 @@ static inline int cursor_decode(struct xt_reader *r, struct cursor *c, uint16_t 
 overrun:
     if (!r->opt.tolerant) {
         if (left < 4)
-            return fail(r, c->pos, "record of cpu %u cut off: %llu bytes left "
+            return xt_fail(r, c->pos, "record of cpu %u cut off: %llu bytes left "
                         "in its window", cpu, (unsigned long long)left);
-        return fail(r, c->pos, "record of cpu %u (header 0x%08x, %u bytes) runs "
+        return xt_fail(r, c->pos, "record of cpu %u (header 0x%08x, %u bytes) runs "
                     "past the end of its window (%llu bytes left)", cpu, h, size,
                     (unsigned long long)left);
     }
@@ -480,7 +221,7 @@ static inline int next_file_order(struct xt_reader *r, struct hv_rec *rec)
         if (rc)
             return rc;
         /* the only pass over the headers: it counts them */
-        rc = scan_next(r, &r->scan, &w, 1);
+        rc = xt_scan_next(r, &r->scan, &w, 1);
         if (rc == 0 && !r->cnt.windows && !r->opt.from) {
             no_window(r);
             return -1;
@@ -582,7 +323,7 @@ static int prescan(struct xt_reader *r, uint8_t *seen)
     struct window w;
     int rc;
 
-    while ((rc = scan_next(r, &s, &w, 1)) > 0)
+    while ((rc = xt_scan_next(r, &s, &w, 1)) > 0)
         seen[w.cpu] = 1;
     return rc;
 }
@@ -639,7 +380,7 @@ int xt_open_fd(int fd, const char *name, const struct xt_options *opt,
     }
 
     seen = calloc(XT_MAX_CPUS, 1);
-    if (!seen || chunk_init(&r->scan_ch, SCAN_BUF))
+    if (!seen || xt_chunk_init(&r->scan_ch, SCAN_BUF))
         goto oom;
     if (prescan(r, seen)) {
         snprintf(err, errlen, "%s", r->err);
@@ -758,37 +499,6 @@ int xt_cpu_tsc_edges(const struct xt_reader *r, unsigned cpu, uint64_t *first,
     *first_offset = r->cpu_first_off[cpu];
     *last = r->cpu_tsc[cpu];
     return 1;
-}
-
-int xt_find_window(const char *path, uint64_t near, uint64_t *at, char *err,
-                   size_t errlen)
-{
-    struct xt_options opt = { .order = XT_ORDER_FILE };
-    struct xt_reader *r;
-    int found = 0;
-
-    if (xt_open(path, &opt, &r, err, errlen))
-        return -1;
-    for (uint64_t off = near & ~3ull; !found && off + HDR_BYTES <= r->cnt.file_bytes;
-         off += 4) {
-        struct scanner s = { off, &r->file_cur.ch };
-        uint64_t pos = off;
-        int hop;
-
-        for (hop = 0; hop < 16 && pos < r->cnt.file_bytes; hop++) {
-            const uint8_t *h;
-            if (!header_plausible(r, &s, pos) ||
-                !(h = chunk_get(r, s.ch, pos, HDR_BYTES)))
-                break;
-            pos += HDR_BYTES + le32(h + 8);
-        }
-        if (hop == 16 || pos == r->cnt.file_bytes) {
-            *at = off;
-            found = 1;
-        }
-    }
-    xt_close(r);
-    return found;
 }
 
 const char *xt_error(const struct xt_reader *r)
