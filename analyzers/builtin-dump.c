@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * builtin-dump.c - `hvpath dump`: every record of a xentrace file, one per
  * line, in global TSC order.
@@ -6,29 +7,71 @@
  * first line is printed, so a damaged trace yields an error and no output
  * rather than a prefix that looks complete.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
+#include "options.h"
 #include "record_fmt.h"
 #include "xt_reader.h"
 
-static const char dump_usage[] =
-    "usage: hvpath dump [--format text|jsonl] [--file-order] [--tolerant] FILE\n"
-    "\n"
-    "Print every record of the xentrace file FILE, merged across pCPUs into\n"
-    "one TSC order.\n"
-    "\n"
-    "  --format text|jsonl  text: 'cpu tsc name fields' (a '*' after the TSC\n"
-    "                       marks a record without one, which inherits the\n"
-    "                       previous TSC of its pCPU); jsonl: one JSON object\n"
-    "                       per record (cpu, tsc, tsc_inherited, offset, event,\n"
-    "                       name, extra, fields)\n"
-    "  --file-order         records as stored, window after window (no merge)\n"
-    "  --tolerant           skip damaged windows (reported on stderr) instead\n"
-    "                       of failing\n";
+struct dump_args {
+    struct xt_options xo;
+    int jsonl;
+    const char *file;
+};
+
+/* long options only: keys outside the character range */
+enum { OPT_FORMAT = 0x100, OPT_FILE_ORDER, OPT_TOLERANT };
+
+static const struct argp_option dump_options[] = {
+    { "format", OPT_FORMAT, "text|jsonl", 0,
+      "text: 'cpu tsc name fields' (a '*' after the TSC marks a record without "
+      "one, which inherits the previous TSC of its pCPU); jsonl: one JSON object "
+      "per record (cpu, tsc, tsc_inherited, offset, event, name, extra, fields)", 0 },
+    { "file-order", OPT_FILE_ORDER, NULL, 0, "records as stored, window after window (no merge)", 0 },
+    { "tolerant", OPT_TOLERANT, NULL, 0,
+      "skip damaged windows (reported on stderr) instead of failing", 0 },
+    { 0 },
+};
+
+static error_t dump_parse(int key, char *arg, struct argp_state *st)
+{
+    static const char *const formats[] = { "text", "jsonl", NULL };
+    struct dump_args *a = st->input;
+
+    switch (key) {
+    case OPT_FORMAT:
+        a->jsonl = hv_opt_choice(st, "--format", arg, formats);
+        return 0;
+    case OPT_FILE_ORDER:
+        a->xo.order = XT_ORDER_FILE;
+        return 0;
+    case OPT_TOLERANT:
+        a->xo.tolerant = 1;
+        return 0;
+    case ARGP_KEY_ARG:
+    case ARGP_KEY_END:
+        hv_opt_one_file(st, key, arg, &a->file);
+        return 0;
+    default:
+        return ARGP_ERR_UNKNOWN;
+    }
+}
+
+static const struct argp dump_argp = {
+    dump_options, dump_parse, "FILE",
+    "Print every record of the xentrace file FILE, merged across pCPUs into one "
+    "TSC order.  The whole file is checked before the first line is printed: a "
+    "damaged trace gives an error and no output."
+    "\v"
+    "EXAMPLES:\n"
+    "  hvpath dump host.xt | less\n"
+    "  hvpath dump --format jsonl host.xt | jq 'select(.name == \"TRC_HVPATH_EVTCHN_SEND\")'\n"
+    "  hvpath dump --file-order --tolerant damaged.xt\n",
+    NULL, NULL, NULL,
+};
 
 /* Read every record once without printing; 0 if the file is sound. */
 static int check_file(const char *path, const struct xt_options *base,
@@ -56,59 +99,22 @@ static int check_file(const char *path, const struct xt_options *base,
 
 int cmd_dump(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "file-order", no_argument, NULL, 'o' },
-        { "tolerant", no_argument, NULL, 't' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct xt_options opt = { .order = XT_ORDER_TSC };
+    struct dump_args a = { .xo = { .order = XT_ORDER_TSC } };
     struct xt_counters checked;
     struct xt_reader *r;
     struct hv_rec rec;
     char err[600];
-    int jsonl = 0, c, rc;
+    int rc;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (!strcmp(optarg, "jsonl"))
-                jsonl = 1;
-            else if (strcmp(optarg, "text")) {
-                fprintf(stderr, "hvpath dump: unknown format '%s' (text or jsonl)\n",
-                        optarg);
-                return HV_EXIT_USAGE;
-            }
-            break;
-        case 'o':
-            opt.order = XT_ORDER_FILE;
-            break;
-        case 't':
-            opt.tolerant = 1;
-            break;
-        case 'h':
-            fputs(dump_usage, stdout);
-            return 0;
-        default:
-            fputs(dump_usage, stderr);
-            return HV_EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        fputs(dump_usage, stderr);
-        return HV_EXIT_USAGE;
-    }
-
-    if (check_file(argv[optind], &opt, &checked))
+    hv_argp_parse(&dump_argp, argc, argv, &a);
+    if (check_file(a.file, &a.xo, &checked))
         return HV_EXIT_DATA;
-    if (xt_open(argv[optind], &opt, &r, err, sizeof(err))) {
+    if (xt_open(a.file, &a.xo, &r, err, sizeof(err))) {
         fprintf(stderr, "hvpath dump: %s\n", err);
         return HV_EXIT_DATA;
     }
     while ((rc = xt_next(r, &rec)) > 0) {
-        if (jsonl)
+        if (a.jsonl)
             fmt_rec_jsonl(stdout, &rec);
         else
             fmt_rec_text(stdout, &rec);

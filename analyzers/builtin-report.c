@@ -1,9 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * builtin-report.c - `hvpath report`: per-stage latency tables of the event
  * hot path, perf report --stdio style, grouped by source / dom / port / vcpu.
  */
 #define _GNU_SOURCE
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,21 +12,9 @@
 #include "builtin.h"
 #include "chains.h"
 #include "hist.h"
-#include "record_fmt.h"
-
-static const char report_usage[] =
-    "usage: hvpath report [options] FILE\n"
-    "\n"
-    "Latency of every stage of the event hot path in the xentrace file FILE:\n"
-    "count, p50, p90, p99, p99.9 and max, each with an exemplar chain id\n"
-    "(`hvpath script --id N FILE` prints it).  Latencies are over delivered\n"
-    "chains (complete and coalesced, ending in a delivery); every outcome is\n"
-    "counted.\n"
-    "\n"
-    "  --sort KEYS         group by any of source,dom,port,vcpu (default source)\n"
-    "  --hist              a log2 histogram of the end-to-end latency per group\n"
-    "  --json              the same numbers as one JSON object (docs/report.md)\n"
-    CHAINS_OPTIONS_HELP;
+#include "json.h"
+#include "options.h"
+#include "vec.h"
 
 enum { KEY_SOURCE, KEY_DOM, KEY_PORT, KEY_VCPU, NKEYS };
 static const char *const key_names[NKEYS] = { "source", "dom", "port", "vcpu" };
@@ -59,14 +47,10 @@ static struct group *group_of(struct report *rp, const struct chain *c)
     for (size_t i = 0; i < rp->ng; i++)
         if (!memcmp(rp->g[i].key, key, sizeof(key)))
             return &rp->g[i];
-    if (rp->ng == rp->cap) {
-        size_t ncap = rp->cap ? 2 * rp->cap : 16;
-        struct group *n = realloc(rp->g, ncap * sizeof(*n));
-        if (!n)
-            return NULL;
-        rp->g = n;
-        rp->cap = ncap;
-    }
+    struct group *n = hv_grow(rp->g, &rp->cap, rp->ng + 1, sizeof(*rp->g));
+    if (!n)
+        return NULL;
+    rp->g = n;
     struct group *g = &rp->g[rp->ng++];
     memset(g, 0, sizeof(*g));
     memcpy(g->key, key, sizeof(key));
@@ -217,61 +201,81 @@ static void print_text(const struct chains *ch, struct report *rp, const uint64_
            "exemplar: hvpath script --id N %s\n", ch->opt.path);
 }
 
+static void json_group_key(struct json *j, const struct report *rp,
+                           const struct group *g)
+{
+    json_key(j, "key");
+    json_begin_object(j);
+    for (int k = 0; k < NKEYS; k++) {
+        if (!rp->use[k])
+            continue;
+        if (k == KEY_SOURCE)
+            json_kv_str(j, "source", chain_source_name((unsigned)g->key[k]));
+        else
+            json_kv_i64(j, key_names[k], g->key[k]);
+    }
+    json_end_object(j);
+}
+
+static void json_outcomes(struct json *j, const char *key, const uint64_t *n)
+{
+    json_key(j, key);
+    json_begin_object(j);
+    for (int o = 0; o < CHAIN_OUTCOME_COUNT; o++)
+        json_kv_u64(j, chain_outcome_name((unsigned)o), n[o]);
+    json_end_object(j);
+}
+
 static void print_json(const struct chains *ch, struct report *rp, const uint64_t *tot)
 {
     const struct trace_stats *st = &ch->stats;
-    char clk[160];
+    char clk[160], key[24];
+    struct json j;
 
-    fputs("{\"file\":", stdout);
-    fmt_json_string(stdout, ch->opt.path);
-    printf(",\"records\":%" PRIu64 ",\"lost\":%" PRIu64 ",\"span_ns\":%" PRIu64
-           ",\"probes\":%s,\"clock\":", st->xt.records, st->lost,
-           hv_clock_ns(&ch->clock, st->tsc_last - st->tsc_first),
-           ch->probes ? "true" : "false");
-    fmt_json_string(stdout, hv_clock_describe(&ch->clock, clk, sizeof(clk)));
-    printf(",\"tracer_excluded\":%" PRIu64 ",\"chains\":{", ch->tracer_skipped);
-    for (int o = 0; o < CHAIN_OUTCOME_COUNT; o++)
-        printf("%s\"%s\":%" PRIu64, o ? "," : "", chain_outcome_name((unsigned)o), tot[o]);
-    printf("},\"deliveries\":%" PRIu64 ",\"groups\":[",
-           stitch_counters(ch->stitcher)->deliveries);
+    json_init(&j, stdout);
+    json_begin_object(&j);
+    json_kv_str(&j, "file", ch->opt.path);
+    json_kv_u64(&j, "records", st->xt.records);
+    json_kv_u64(&j, "lost", st->lost);
+    json_kv_u64(&j, "span_ns", hv_clock_ns(&ch->clock, st->tsc_last - st->tsc_first));
+    json_kv_bool(&j, "probes", ch->probes);
+    json_kv_str(&j, "clock", hv_clock_describe(&ch->clock, clk, sizeof(clk)));
+    json_kv_u64(&j, "tracer_excluded", ch->tracer_skipped);
+    json_outcomes(&j, "chains", tot);
+    json_kv_u64(&j, "deliveries", stitch_counters(ch->stitcher)->deliveries);
+    json_key(&j, "groups");
+    json_begin_array(&j);
     for (size_t i = 0; i < rp->ng; i++) {
         struct group *g = &rp->g[i];
-        int first = 1;
 
-        printf("%s{\"key\":{", i ? "," : "");
-        for (int k = 0; k < NKEYS; k++) {
-            if (!rp->use[k])
-                continue;
-            if (k == KEY_SOURCE)
-                printf("%s\"source\":\"%s\"", first ? "" : ",",
-                       chain_source_name((unsigned)g->key[k]));
-            else
-                printf("%s\"%s\":%" PRId64, first ? "" : ",", key_names[k], g->key[k]);
-            first = 0;
-        }
-        printf("},\"chains\":%" PRIu64 ",\"outcomes\":{", g->chains);
-        for (int o = 0; o < CHAIN_OUTCOME_COUNT; o++)
-            printf("%s\"%s\":%" PRIu64, o ? "," : "", chain_outcome_name((unsigned)o),
-                   g->outcomes[o]);
-        printf("},\"stages\":[");
-        first = 1;
+        json_begin_object(&j);
+        json_group_key(&j, rp, g);
+        json_kv_u64(&j, "chains", g->chains);
+        json_outcomes(&j, "outcomes", g->outcomes);
+        json_key(&j, "stages");
+        json_begin_array(&j);
         for (int s = E2E; s >= 0; s--) {
             const struct hist *h = &g->h[s];
             if (!h->count)
                 continue;
-            printf("%s{\"name\":\"%s\",\"count\":%" PRIu64, first ? "" : ",",
-                   s == E2E ? "end_to_end" : chain_stage_name((unsigned)s), h->count);
+            json_begin_object(&j);
+            json_kv_str(&j, "name", s == E2E ? "end_to_end" : chain_stage_name((unsigned)s));
+            json_kv_u64(&j, "count", h->count);
             for (int q = 0; q < NQ; q++) {
                 uint64_t id, v = hist_quantile(h, quantiles[q], &id);
-                printf(",\"%s_ns\":%" PRIu64 ",\"%s_id\":%" PRIu64, qnames[q],
-                       hv_clock_ns(&ch->clock, v), qnames[q], id);
+                snprintf(key, sizeof(key), "%s_ns", qnames[q]);
+                json_kv_u64(&j, key, hv_clock_ns(&ch->clock, v));
+                snprintf(key, sizeof(key), "%s_id", qnames[q]);
+                json_kv_u64(&j, key, id);
             }
-            printf("}");
-            first = 0;
+            json_end_object(&j);
         }
-        printf("]}");
+        json_end_array(&j);
+        json_end_object(&j);
     }
-    printf("]}\n");
+    json_end_array(&j);
+    json_end_object(&j);
+    json_newline(&j);
 }
 
 static int parse_sort(const char *arg, int use[NKEYS])
@@ -291,88 +295,109 @@ static int parse_sort(const char *arg, int use[NKEYS])
     return 0;
 }
 
+struct report_args {
+    struct chains_options opt;
+    struct report rp;
+    int json, log2;
+};
+
+/* long options only: keys outside the character range (0x200 on: chains.c) */
+enum { OPT_SORT = 0x100, OPT_HIST, OPT_JSON };
+
+static const struct argp_option report_options[] = {
+    { "sort", OPT_SORT, "KEYS", 0,
+      "group by any of source,dom,port,vcpu, comma separated (default source)", 0 },
+    { "hist", OPT_HIST, NULL, 0, "a log2 histogram of the end-to-end latency per group", 0 },
+    { "json", OPT_JSON, NULL, 0, "the same numbers as one JSON object (docs/report.md)", 0 },
+    { 0 },
+};
+
+static error_t report_parse(int key, char *arg, struct argp_state *st)
+{
+    struct report_args *a = st->input;
+
+    switch (key) {
+    case ARGP_KEY_INIT:
+        st->child_inputs[0] = &a->opt;
+        return 0;
+    case OPT_SORT:
+        if (parse_sort(arg, a->rp.use))
+            argp_error(st, "--sort takes source,dom,port,vcpu (comma separated), "
+                       "not '%s'", arg);
+        return 0;
+    case OPT_HIST:
+        a->log2 = 1;
+        return 0;
+    case OPT_JSON:
+        a->json = 1;
+        return 0;
+    case ARGP_KEY_ARG:
+    case ARGP_KEY_END:
+        hv_opt_one_file(st, key, arg, &a->opt.path);
+        return 0;
+    default:
+        return ARGP_ERR_UNKNOWN;
+    }
+}
+
+static const struct argp_child report_children[] = {
+    { &chains_argp, 0, NULL, 0 },
+    { 0 },
+};
+
+static const struct argp report_argp = {
+    report_options, report_parse, "FILE",
+    "Latency of every stage of the event hot path in the xentrace file FILE: "
+    "count, p50, p90, p99, p99.9 and max, each with an exemplar chain id "
+    "(`hvpath script --id N FILE` prints it).  Latencies are over delivered "
+    "chains (complete and coalesced, ending in a delivery); every outcome is "
+    "counted."
+    "\v"
+    "EXAMPLES:\n"
+    "  hvpath report host.xt\n"
+    "  hvpath report --sort source,dom,port --hist host.xt\n"
+    "  hvpath report --json host.xt | jq '.groups[0].stages[0]'\n"
+    "  hvpath report --cpu-hz 2.4e9 stock.xt             a trace without clock records\n",
+    report_children, NULL, NULL,
+};
+
 int cmd_report(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "sort", required_argument, NULL, 's' },
-        { "hist", no_argument, NULL, 'g' },
-        { "json", no_argument, NULL, 'j' },
-        { "stdio", no_argument, NULL, 'S' },
-        CHAINS_LONGOPTS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct chains_options opt = { 0 };
-    struct report rp = { .use = { 1, 0, 0, 0 } };
+    struct report_args a = { .rp = { .use = { 1, 0, 0, 0 } } };
+    struct report *rp = &a.rp;
     uint64_t tot[CHAIN_OUTCOME_COUNT] = { 0 };
     struct chains ch;
     struct chain c;
     char err[700];
-    int json = 0, log2 = 0, o, rc;
+    int rc;
 
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (o) {
-        case 's':
-            if (parse_sort(optarg, rp.use)) {
-                fprintf(stderr, "hvpath report: --sort takes source,dom,port,vcpu "
-                        "(comma separated), not '%s'\n", optarg);
-                return HV_EXIT_USAGE;
-            }
-            break;
-        case 'g':
-            log2 = 1;
-            break;
-        case 'j':
-            json = 1;
-            break;
-        case 'S':
-            break;
-        case 'h':
-            fputs(report_usage, stdout);
-            return 0;
-        default:
-            switch (chains_option(o, optarg, &opt, "report")) {
-            case 1:
-                break;
-            case 0:
-                fputs(report_usage, stderr);
-                /* fall through */
-            default:
-                return HV_EXIT_USAGE;
-            }
-        }
-    }
-    if (optind != argc - 1) {
-        fputs(report_usage, stderr);
-        return HV_EXIT_USAGE;
-    }
-    opt.path = argv[optind];
-    if (chains_open(&ch, &opt, err, sizeof(err))) {
+    hv_argp_parse(&report_argp, argc, argv, &a);
+    if (chains_open(&ch, &a.opt, err, sizeof(err))) {
         fprintf(stderr, "hvpath report: %s\n", err);
         return HV_EXIT_DATA;
     }
     while ((rc = chains_next(&ch, &c, err, sizeof(err))) > 0) {
         tot[c.outcome]++;
-        if (account(&rp, &c)) {
+        if (account(rp, &c)) {
             snprintf(err, sizeof(err), "out of memory");
             rc = -1;
             break;
         }
     }
     if (rc == 0) {
-        qsort(rp.g, rp.ng, sizeof(*rp.g), by_chains_desc);
-        if (json)
-            print_json(&ch, &rp, tot);
+        if (rp->ng)
+            qsort(rp->g, rp->ng, sizeof(*rp->g), by_chains_desc);
+        if (a.json)
+            print_json(&ch, rp, tot);
         else
-            print_text(&ch, &rp, tot, log2);
+            print_text(&ch, rp, tot, a.log2);
     } else {
         fprintf(stderr, "hvpath report: %s\n", err);
     }
-    for (size_t i = 0; i < rp.ng; i++)
+    for (size_t i = 0; i < rp->ng; i++)
         for (int s = 0; s <= STAGE_KIND_COUNT; s++)
-            hist_free(&rp.g[i].h[s]);
-    free(rp.g);
+            hist_free(&rp->g[i].h[s]);
+    free(rp->g);
     chains_close(&ch);
     if (fflush(stdout) || ferror(stdout)) {
         perror("hvpath report: writing output");

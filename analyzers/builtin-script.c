@@ -1,8 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * builtin-script.c - `hvpath script`: every event chain, stage by stage
  * (perf script style), or one JSON object per chain.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,22 +10,8 @@
 
 #include "builtin.h"
 #include "chains.h"
-#include "record_fmt.h"
-
-static const char script_usage[] =
-    "usage: hvpath script [options] FILE\n"
-    "\n"
-    "Print the chain of every event in the xentrace file FILE: source\n"
-    "(pirq, interdomain, ipi, virq, bind), set_pending, mark_pending and the\n"
-    "delivery, each stage with its pCPU, time since the trace start and the\n"
-    "time since the stage before.\n"
-    "\n"
-    "  --format text|jsonl   jsonl: id, source, dom, port, vcpu, outcome,\n"
-    "                        delivery, stages [{name, tsc, ns, cpu}], total_ns\n"
-    "  --id N                only chain N (the exemplar ids hvpath report prints)\n"
-    "  --dom D, --port P, --vcpu V, --source NAME   only matching chains\n"
-    "  --min-latency T       only chains taking at least T end to end (e.g. 20us)\n"
-    CHAINS_OPTIONS_HELP;
+#include "json.h"
+#include "options.h"
 
 struct filter {
     int64_t id, dom, port, vcpu;
@@ -75,123 +61,143 @@ static void print_text(const struct chains *ch, const struct chain *c)
 
 static void print_jsonl(const struct chains *ch, const struct chain *c)
 {
-    printf("{\"id\":%" PRIu64 ",\"source\":\"%s\",\"dom\":%d,\"port\":%d,\"vcpu\":%d,"
-           "\"outcome\":\"%s\",\"delivery\":%" PRIu64 ",\"tracer\":%s,\"stages\":[",
-           c->id, chain_source_name(c->source), c->dom, c->port, c->vcpu,
-           chain_outcome_name(c->outcome), c->delivery, c->tracer ? "true" : "false");
-    for (unsigned i = 0; i < c->nstages; i++)
-        printf("%s{\"name\":\"%s\",\"tsc\":%" PRIu64 ",\"ns\":%" PRIu64 ",\"cpu\":%u}",
-               i ? "," : "", chain_stage_name(c->stages[i].kind), c->stages[i].tsc,
-               chains_ns(ch, c->stages[i].tsc), c->stages[i].cpu);
-    printf("],\"total_ns\":%" PRIu64 "}\n", hv_clock_ns(&ch->clock, chain_cycles(c)));
-}
+    struct json j;
 
-static int parse_int(const char *opt, const char *s, int64_t *out)
-{
-    char *end;
-    long long v = strtoll(s, &end, 0);
-
-    if (end == s || *end || v < 0) {
-        fprintf(stderr, "hvpath script: %s takes a non-negative number, not '%s'\n",
-                opt, s);
-        return -1;
+    json_init(&j, stdout);
+    json_begin_object(&j);
+    json_kv_u64(&j, "id", c->id);
+    json_kv_str(&j, "source", chain_source_name(c->source));
+    json_kv_i64(&j, "dom", c->dom);
+    json_kv_i64(&j, "port", c->port);
+    json_kv_i64(&j, "vcpu", c->vcpu);
+    json_kv_str(&j, "outcome", chain_outcome_name(c->outcome));
+    json_kv_u64(&j, "delivery", c->delivery);
+    json_kv_bool(&j, "tracer", c->tracer);
+    json_key(&j, "stages");
+    json_begin_array(&j);
+    for (unsigned i = 0; i < c->nstages; i++) {
+        json_begin_object(&j);
+        json_kv_str(&j, "name", chain_stage_name(c->stages[i].kind));
+        json_kv_u64(&j, "tsc", c->stages[i].tsc);
+        json_kv_u64(&j, "ns", chains_ns(ch, c->stages[i].tsc));
+        json_kv_u64(&j, "cpu", c->stages[i].cpu);
+        json_end_object(&j);
     }
-    *out = v;
-    return 0;
+    json_end_array(&j);
+    json_kv_u64(&j, "total_ns", hv_clock_ns(&ch->clock, chain_cycles(c)));
+    json_end_object(&j);
+    json_newline(&j);
 }
+
+struct script_args {
+    struct chains_options opt;
+    struct filter f;
+    int jsonl;
+};
+
+static const char *const source_choices[] = {
+#define HV_SOURCE(id, name, what) name,
+#include "stages.def"
+    NULL,
+};
+
+/* long options only: keys outside the character range (0x200 on: chains.c) */
+enum { OPT_FORMAT = 0x100, OPT_ID, OPT_DOM, OPT_PORT, OPT_VCPU, OPT_SOURCE, OPT_MIN_LATENCY };
+
+static const struct argp_option script_options[] = {
+    { "format", OPT_FORMAT, "text|jsonl", 0,
+      "jsonl: id, source, dom, port, vcpu, outcome, delivery, tracer, stages "
+      "[{name, tsc, ns, cpu}], total_ns", 0 },
+    { NULL, 0, NULL, 0, "Which chains:", 0 },
+    { "id", OPT_ID, "N", 0, "only chain N (the exemplar ids hvpath report prints)", 0 },
+    { "dom", OPT_DOM, "D", 0, "only chains to domain D", 0 },
+    { "port", OPT_PORT, "P", 0, "only chains on port P", 0 },
+    { "vcpu", OPT_VCPU, "V", 0, "only chains to vCPU V", 0 },
+    { "source", OPT_SOURCE, "NAME", 0,
+      "only chains from this source: unknown, pirq, interdomain, ipi, virq, bind", 0 },
+    { "min-latency", OPT_MIN_LATENCY, "T", 0,
+      "only chains taking at least T end to end (e.g. 20us, 1.5ms)", 0 },
+    { 0 },
+};
+
+static error_t script_parse(int key, char *arg, struct argp_state *st)
+{
+    static const char *const formats[] = { "text", "jsonl", NULL };
+    struct script_args *a = st->input;
+
+    switch (key) {
+    case ARGP_KEY_INIT:
+        st->child_inputs[0] = &a->opt;
+        return 0;
+    case OPT_FORMAT:
+        a->jsonl = hv_opt_choice(st, "--format", arg, formats);
+        return 0;
+    case OPT_ID:
+        a->f.id = (int64_t)hv_opt_u64(st, "--id", arg, INT64_MAX);
+        return 0;
+    case OPT_DOM:
+        a->f.dom = (int64_t)hv_opt_u64(st, "--dom", arg, INT32_MAX);
+        return 0;
+    case OPT_PORT:
+        a->f.port = (int64_t)hv_opt_u64(st, "--port", arg, INT32_MAX);
+        return 0;
+    case OPT_VCPU:
+        a->f.vcpu = (int64_t)hv_opt_u64(st, "--vcpu", arg, INT32_MAX);
+        return 0;
+    case OPT_SOURCE:
+        a->f.source = hv_opt_choice(st, "--source", arg, source_choices);
+        return 0;
+    case OPT_MIN_LATENCY:
+        a->f.min_ns = hv_opt_duration_ns(st, "--min-latency", arg,
+                                         UINT64_C(1000000000000000));
+        return 0;
+    case ARGP_KEY_ARG:
+    case ARGP_KEY_END:
+        hv_opt_one_file(st, key, arg, &a->opt.path);
+        return 0;
+    default:
+        return ARGP_ERR_UNKNOWN;
+    }
+}
+
+static const struct argp_child script_children[] = {
+    { &chains_argp, 0, NULL, 0 },
+    { 0 },
+};
+
+static const struct argp script_argp = {
+    script_options, script_parse, "FILE",
+    "Print the chain of every event in the xentrace file FILE: its source "
+    "(pirq, interdomain, ipi, virq, bind), set_pending, mark_pending and the "
+    "delivery, each stage with its pCPU, time since the trace start and the "
+    "time since the stage before.  docs/report.md describes the chain model."
+    "\v"
+    "EXAMPLES:\n"
+    "  hvpath script host.xt | less\n"
+    "  hvpath script --id 1542 host.xt                   one chain, e.g. a report's exemplar\n"
+    "  hvpath script --source interdomain --min-latency 20us host.xt\n"
+    "  hvpath script --format jsonl --dom 1 host.xt | jq .total_ns\n"
+    "  hvpath script --cpu-hz 2.4e9 stock.xt              a trace without clock records\n",
+    script_children, NULL, NULL,
+};
 
 int cmd_script(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "format", required_argument, NULL, 'f' },
-        { "id", required_argument, NULL, 'i' },
-        { "dom", required_argument, NULL, 'd' },
-        { "port", required_argument, NULL, 'p' },
-        { "vcpu", required_argument, NULL, 'v' },
-        { "source", required_argument, NULL, 's' },
-        { "min-latency", required_argument, NULL, 'm' },
-        CHAINS_LONGOPTS,
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct filter f = { -1, -1, -1, -1, -1, 0 };
-    struct chains_options opt = { 0 };
+    struct script_args a = { .f = { -1, -1, -1, -1, -1, 0 } };
     struct chains ch;
     struct chain c;
     char err[700];
-    int jsonl = 0, o, rc;
+    int rc;
 
-    optind = 1;
-    while ((o = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (o) {
-        case 'f':
-            if (!strcmp(optarg, "jsonl"))
-                jsonl = 1;
-            else if (strcmp(optarg, "text")) {
-                fprintf(stderr, "hvpath script: unknown format '%s' (text or jsonl)\n",
-                        optarg);
-                return HV_EXIT_USAGE;
-            }
-            break;
-        case 'i':
-            if (parse_int("--id", optarg, &f.id))
-                return HV_EXIT_USAGE;
-            break;
-        case 'd':
-            if (parse_int("--dom", optarg, &f.dom))
-                return HV_EXIT_USAGE;
-            break;
-        case 'p':
-            if (parse_int("--port", optarg, &f.port))
-                return HV_EXIT_USAGE;
-            break;
-        case 'v':
-            if (parse_int("--vcpu", optarg, &f.vcpu))
-                return HV_EXIT_USAGE;
-            break;
-        case 's':
-            f.source = chain_source_parse(optarg);
-            if (f.source < 0) {
-                fprintf(stderr, "hvpath script: unknown source '%s' (pirq, "
-                        "interdomain, ipi, virq, bind, unknown)\n", optarg);
-                return HV_EXIT_USAGE;
-            }
-            break;
-        case 'm':
-            if (parse_duration_ns(optarg, &f.min_ns)) {
-                fprintf(stderr, "hvpath script: --min-latency takes a duration "
-                        "like 20us, not '%s'\n", optarg);
-                return HV_EXIT_USAGE;
-            }
-            break;
-        case 'h':
-            fputs(script_usage, stdout);
-            return 0;
-        default:
-            switch (chains_option(o, optarg, &opt, "script")) {
-            case 1:
-                break;
-            case 0:
-                fputs(script_usage, stderr);
-                /* fall through */
-            default:
-                return HV_EXIT_USAGE;
-            }
-        }
-    }
-    if (optind != argc - 1) {
-        fputs(script_usage, stderr);
-        return HV_EXIT_USAGE;
-    }
-    opt.path = argv[optind];
-    if (chains_open(&ch, &opt, err, sizeof(err))) {
+    hv_argp_parse(&script_argp, argc, argv, &a);
+    if (chains_open(&ch, &a.opt, err, sizeof(err))) {
         fprintf(stderr, "hvpath script: %s\n", err);
         return HV_EXIT_DATA;
     }
     while ((rc = chains_next(&ch, &c, err, sizeof(err))) > 0) {
-        if (!wanted(&ch, &f, &c))
+        if (!wanted(&ch, &a.f, &c))
             continue;
-        if (jsonl)
+        if (a.jsonl)
             print_jsonl(&ch, &c);
         else
             print_text(&ch, &c);

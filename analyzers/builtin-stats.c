@@ -1,59 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * builtin-stats.c - `hvpath stats`: what a xentrace file holds, in one pass.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
-#include "record_fmt.h"
+#include "json.h"
+#include "options.h"
 #include "schema.h"
 #include "trace_stats.h"
-
-static const char stats_usage[] =
-    "usage: hvpath stats [--json] [--tolerant] FILE\n"
-    "\n"
-    "Count the records of the xentrace file FILE: per event id, per pCPU,\n"
-    "records lost by Xen (TRC_LOST_RECORDS), windows, TSC span.\n"
-    "\n"
-    "  --json      one JSON object: file, bytes, windows, records, lost,\n"
-    "              lost_events, tsc_first, tsc_last, tsc_backwards,\n"
-    "              skipped_bytes, skipped_windows, cpus {cpu: records},\n"
-    "              events {\"0x...\": records}\n"
-    "  --tolerant  skip damaged windows instead of failing; the skipped bytes\n"
-    "              are reported\n";
 
 static void print_json(const char *path, const struct trace_stats *st)
 {
     const struct xt_counters *x = &st->xt;
-    int first = 1;
+    struct json j;
+    char id[16];
 
-    fputs("{\"file\":", stdout);
-    fmt_json_string(stdout, path);
-    printf(",\"bytes\":%" PRIu64 ",\"windows\":%" PRIu64 ",\"records\":%" PRIu64
-           ",\"lost\":%" PRIu64 ",\"lost_events\":%" PRIu64,
-           x->file_bytes, x->windows, x->records, st->lost, st->lost_events);
+    json_init(&j, stdout);
+    json_begin_object(&j);
+    json_kv_str(&j, "file", path);
+    json_kv_u64(&j, "bytes", x->file_bytes);
+    json_kv_u64(&j, "windows", x->windows);
+    json_kv_u64(&j, "records", x->records);
+    json_kv_u64(&j, "lost", st->lost);
+    json_kv_u64(&j, "lost_events", st->lost_events);
+    json_key(&j, "tsc_first");
     if (st->have_tsc)
-        printf(",\"tsc_first\":%" PRIu64 ",\"tsc_last\":%" PRIu64,
-               st->tsc_first, st->tsc_last);
+        json_u64(&j, st->tsc_first);
     else
-        fputs(",\"tsc_first\":null,\"tsc_last\":null", stdout);
-    printf(",\"tsc_backwards\":%" PRIu64 ",\"skipped_bytes\":%" PRIu64
-           ",\"skipped_windows\":%" PRIu64 ",\"cpus\":{",
-           x->tsc_backwards, x->skipped_bytes, x->skipped_windows);
+        json_null(&j);
+    json_key(&j, "tsc_last");
+    if (st->have_tsc)
+        json_u64(&j, st->tsc_last);
+    else
+        json_null(&j);
+    json_kv_u64(&j, "tsc_backwards", x->tsc_backwards);
+    json_kv_u64(&j, "skipped_bytes", x->skipped_bytes);
+    json_kv_u64(&j, "skipped_windows", x->skipped_windows);
+    json_key(&j, "cpus");
+    json_begin_object(&j);
     for (unsigned cpu = 0; cpu < x->ncpus; cpu++) {
+        char key[12];
         if (!st->per_cpu[cpu])
             continue;
-        printf("%s\"%u\":%" PRIu64, first ? "" : ",", cpu, st->per_cpu[cpu]);
-        first = 0;
+        snprintf(key, sizeof(key), "%u", cpu);
+        json_kv_u64(&j, key, st->per_cpu[cpu]);
     }
-    fputs("},\"events\":{", stdout);
-    for (size_t i = 0; i < st->nevents; i++)
-        printf("%s\"0x%08x\":%" PRIu64, i ? "," : "", st->events[i].event,
-               st->events[i].count);
-    fputs("}}\n", stdout);
+    json_end_object(&j);
+    json_key(&j, "events");
+    json_begin_object(&j);
+    for (size_t i = 0; i < st->nevents; i++) {
+        snprintf(id, sizeof(id), "0x%08x", st->events[i].event);
+        json_kv_u64(&j, id, st->events[i].count);
+    }
+    json_end_object(&j);
+    json_end_object(&j);
+    json_newline(&j);
 }
 
 static int by_count_desc(const void *a, const void *b)
@@ -101,47 +106,70 @@ static void print_text(const char *path, struct trace_stats *st)
     }
 }
 
+struct stats_args {
+    int json, tolerant;
+    const char *file;
+};
+
+/* long options only: keys outside the character range */
+enum { OPT_JSON = 0x100, OPT_TOLERANT };
+
+static const struct argp_option stats_options[] = {
+    { "json", OPT_JSON, NULL, 0,
+      "one JSON object: file, bytes, windows, records, lost, lost_events, "
+      "tsc_first, tsc_last, tsc_backwards, skipped_bytes, skipped_windows, "
+      "cpus {cpu: records}, events {\"0x...\": records}", 0 },
+    { "tolerant", OPT_TOLERANT, NULL, 0,
+      "skip damaged windows instead of failing; the skipped bytes are reported", 0 },
+    { 0 },
+};
+
+static error_t stats_parse(int key, char *arg, struct argp_state *st)
+{
+    struct stats_args *a = st->input;
+
+    switch (key) {
+    case OPT_JSON:
+        a->json = 1;
+        return 0;
+    case OPT_TOLERANT:
+        a->tolerant = 1;
+        return 0;
+    case ARGP_KEY_ARG:
+    case ARGP_KEY_END:
+        hv_opt_one_file(st, key, arg, &a->file);
+        return 0;
+    default:
+        return ARGP_ERR_UNKNOWN;
+    }
+}
+
+static const struct argp stats_argp = {
+    stats_options, stats_parse, "FILE",
+    "Count the records of the xentrace file FILE: per event id, per pCPU, "
+    "records lost by Xen (TRC_LOST_RECORDS), windows, TSC span."
+    "\v"
+    "EXAMPLES:\n"
+    "  hvpath stats host.xt\n"
+    "  hvpath stats --json host.xt | jq .lost\n",
+    NULL, NULL, NULL,
+};
+
 int cmd_stats(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "json", no_argument, NULL, 'j' },
-        { "tolerant", no_argument, NULL, 't' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
+    struct stats_args a = { 0 };
     struct trace_stats st;
     char err[600];
-    int json = 0, tolerant = 0, c;
 
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'j':
-            json = 1;
-            break;
-        case 't':
-            tolerant = 1;
-            break;
-        case 'h':
-            fputs(stats_usage, stdout);
-            return 0;
-        default:
-            fputs(stats_usage, stderr);
-            return HV_EXIT_USAGE;
-        }
-    }
-    if (optind != argc - 1) {
-        fputs(stats_usage, stderr);
-        return HV_EXIT_USAGE;
-    }
-    if (trace_stats_compute(argv[optind], tolerant, &st, err, sizeof(err))) {
+    hv_argp_parse(&stats_argp, argc, argv, &a);
+    if (trace_stats_compute(a.file, a.tolerant, &st, err, sizeof(err))) {
         fprintf(stderr, "hvpath stats: %s\n", err);
         return HV_EXIT_DATA;
     }
-    if (json)
-        print_json(argv[optind], &st);
+    if (a.json)
+        print_json(a.file, &st);
     else
-        print_text(argv[optind], &st);
+        print_text(a.file, &st);
     trace_stats_free(&st);
     if (fflush(stdout) || ferror(stdout)) {
         perror("hvpath stats: writing output");

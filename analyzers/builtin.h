@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * builtin.h - the hvpath subcommands, one builtin-<cmd>.c each (perf style).
  *
@@ -11,10 +12,15 @@
 #define HV_EXIT_DATA 1
 #define HV_EXIT_USAGE 2
 
+#ifndef HVPATH_VERSION
+#define HVPATH_VERSION "0.1"
+#endif
+
 int cmd_dump(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_script(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_list(int argc, char **argv);
 
 #endif /* HVPATH_BUILTIN_H */

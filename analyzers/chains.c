@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * chains.c - trace + clock + stitcher, for the chain commands.
  */
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "record.h"
 #include "xt_reader.h"
 
@@ -113,45 +115,39 @@ void chains_close(struct chains *ch)
     ch->stitcher = NULL;
 }
 
-int parse_duration_ns(const char *s, uint64_t *ns)
-{
-    char *end;
-    double v = strtod(s, &end), mul = 1;
+/* long options only: keys outside the character range */
+enum { OPT_INCLUDE_TRACER = 0x200, OPT_CPU_HZ, OPT_TOLERANT };
 
-    if (end == s || v < 0)
-        return -1;
-    if (!strcmp(end, "") || !strcmp(end, "ns"))
-        mul = 1;
-    else if (!strcmp(end, "us"))
-        mul = 1e3;
-    else if (!strcmp(end, "ms"))
-        mul = 1e6;
-    else if (!strcmp(end, "s"))
-        mul = 1e9;
-    else
-        return -1;
-    *ns = (uint64_t)(v * mul + 0.5);
-    return 0;
-}
+static const struct argp_option chain_options[] = {
+    { NULL, 0, NULL, 0, "Reading the trace:", 1 },
+    { "include-tracer", OPT_INCLUDE_TRACER, NULL, 0,
+      "keep xentrace's own wake-ups (VIRQ_TBUF chains)", 1 },
+    { "cpu-hz", OPT_CPU_HZ, "HZ", 0,
+      "TSC frequency, for traces without the probes' clock records (a stock "
+      "hypervisor writes none)", 1 },
+    { "tolerant", OPT_TOLERANT, NULL, 0, "skip damaged windows instead of failing", 1 },
+    { 0 },
+};
 
-int chains_option(int o, const char *arg, struct chains_options *opt, const char *cmd)
+static error_t chain_parse(int key, char *arg, struct argp_state *st)
 {
-    switch (o) {
-    case 'T':
+    struct chains_options *opt = st->input;
+
+    switch (key) {
+    case OPT_INCLUDE_TRACER:
         opt->include_tracer = 1;
-        return 1;
-    case 'H':
-        opt->cpu_hz = strtod(arg, NULL);
-        if (opt->cpu_hz <= 0) {
-            fprintf(stderr, "hvpath %s: --cpu-hz takes a frequency in Hz, not '%s'\n",
-                    cmd, arg);
-            return -1;
-        }
-        return 1;
-    case 't':
-        opt->tolerant = 1;
-        return 1;
-    default:
         return 0;
+    case OPT_CPU_HZ:
+        opt->cpu_hz = hv_opt_double(st, "--cpu-hz", arg, 1e3, 1e12);
+        return 0;
+    case OPT_TOLERANT:
+        opt->tolerant = 1;
+        return 0;
+    default:
+        return ARGP_ERR_UNKNOWN;
     }
 }
+
+const struct argp chains_argp = {
+    chain_options, chain_parse, NULL, NULL, NULL, NULL, NULL,
+};

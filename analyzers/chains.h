@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * chains.h - what `hvpath script` and `hvpath report` share: open a trace,
  * count it, find its clock, and stream its chains out of the stitcher.
@@ -5,6 +6,7 @@
 #ifndef HVPATH_CHAINS_H
 #define HVPATH_CHAINS_H
 
+#include <argp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,21 +52,11 @@ uint64_t chain_cycles(const struct chain *c);
 void chains_close(struct chains *ch);
 
 /*
- * The options every chain command takes, for its getopt_long table (their
- * short codes are 'T', 'H', 't'), and their parser: 1 if o was one of them,
- * 0 if not, -1 on a bad value (message printed, as "hvpath CMD: ...").
+ * The options every chain command takes (--include-tracer, --cpu-hz,
+ * --tolerant): an argp child parser, its input a struct chains_options.
+ * A command lists it in its argp children and hands it &opt in
+ * ARGP_KEY_INIT (state->child_inputs[0] = &opt).
  */
-#define CHAINS_LONGOPTS                                                       \
-    { "include-tracer", no_argument, NULL, 'T' },                             \
-    { "cpu-hz", required_argument, NULL, 'H' },                               \
-    { "tolerant", no_argument, NULL, 't' }
-#define CHAINS_OPTIONS_HELP                                                   \
-    "  --include-tracer    keep xentrace's own VIRQ_TBUF wake-ups\n"           \
-    "  --cpu-hz HZ         TSC frequency, for traces without clock records\n"  \
-    "  --tolerant          skip damaged windows instead of failing\n"
-int chains_option(int o, const char *arg, struct chains_options *opt, const char *cmd);
-
-/* Parse "12us", "3ms", "250ns", "1.5s" or a plain number of ns; -1 if bad. */
-int parse_duration_ns(const char *s, uint64_t *ns);
+extern const struct argp chains_argp;
 
 #endif /* HVPATH_CHAINS_H */

@@ -1,14 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hvpath.c - the command dispatcher: `hvpath <command> [args]`, git/perf style.
+ * Each command parses its own arguments (options.h) and prints its own help.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "builtin.h"
-
-#ifndef HVPATH_VERSION
-#define HVPATH_VERSION "0.1"
-#endif
 
 struct command {
     const char *name;
@@ -21,6 +19,7 @@ static const struct command commands[] = {
     { "stats", cmd_stats, "Count records, events, pCPUs and lost records of a trace" },
     { "report", cmd_report, "Per-stage latency of the event hot path (p50..max, exemplars)" },
     { "script", cmd_script, "Every event chain, stage by stage, or as JSON lines" },
+    { "list",  cmd_list,  "The events hvpath knows, their fields and values; the chain model" },
     { "lab",   cmd_lab,   "Boot Xen 4.17 under QEMU, run a scenario, collect the trace" },
 };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * record_fmt.c - text and JSON renderings of a record.
  */
@@ -5,6 +6,7 @@
 
 #include <inttypes.h>
 
+#include "json.h"
 #include "schema.h"
 
 static int field_is_hex(const struct hv_field *f)
@@ -23,6 +25,7 @@ void fmt_rec_text(FILE *out, const struct hv_rec *r)
         fprintf(out, "%-30s", ev->name);
         for (unsigned i = 0; i < ev->nfields; i++) {
             const struct hv_field *f = &ev->fields[i];
+            char name[96];
             int present;
             uint64_t v = hv_field_value(f, r, &present);
             if (!present)
@@ -31,6 +34,8 @@ void fmt_rec_text(FILE *out, const struct hv_rec *r)
                 fprintf(out, " %s=%#" PRIx64, f->name, v);
             else
                 fprintf(out, " %s=%" PRIu64, f->name, v);
+            if (hv_field_value_name(f, v, name, sizeof(name)))
+                fprintf(out, "(%s)", name);
         }
         covered = ev->nwords;
     } else {
@@ -42,48 +47,39 @@ void fmt_rec_text(FILE *out, const struct hv_rec *r)
     fputc('\n', out);
 }
 
-void fmt_json_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
 void fmt_rec_jsonl(FILE *out, const struct hv_rec *r)
 {
     const struct hv_event_info *ev = hv_event_lookup(r->event);
+    char id[16];
+    struct json j;
 
-    fprintf(out, "{\"cpu\":%u,\"tsc\":%" PRIu64 ",\"tsc_inherited\":%s,"
-            "\"offset\":%" PRIu64 ",\"event\":\"0x%08x\",\"name\":",
-            r->cpu, r->tsc, (r->flags & HV_REC_TSC_INHERITED) ? "true" : "false",
-            r->offset, r->event);
+    json_init(&j, out);
+    json_begin_object(&j);
+    json_kv_u64(&j, "cpu", r->cpu);
+    json_kv_u64(&j, "tsc", r->tsc);
+    json_kv_bool(&j, "tsc_inherited", r->flags & HV_REC_TSC_INHERITED);
+    json_kv_u64(&j, "offset", r->offset);
+    snprintf(id, sizeof(id), "0x%08x", r->event);
+    json_kv_str(&j, "event", id);
+    json_key(&j, "name");
     if (ev)
-        fmt_json_string(out, ev->name);
+        json_string(&j, ev->name);
     else
-        fputs("null", out);
-    fputs(",\"extra\":[", out);
+        json_null(&j);
+    json_key(&j, "extra");
+    json_begin_array(&j);
     for (unsigned i = 0; i < r->nextra; i++)
-        fprintf(out, "%s%u", i ? "," : "", r->extra[i]);
-    fputs("],\"fields\":{", out);
-    if (ev) {
-        int first = 1;
-        for (unsigned i = 0; i < ev->nfields; i++) {
-            int present;
-            uint64_t v = hv_field_value(&ev->fields[i], r, &present);
-            if (!present)
-                continue;
-            fprintf(out, "%s\"%s\":%" PRIu64, first ? "" : ",",
-                    ev->fields[i].name, v);
-            first = 0;
-        }
+        json_u64(&j, r->extra[i]);
+    json_end_array(&j);
+    json_key(&j, "fields");
+    json_begin_object(&j);
+    for (unsigned i = 0; ev && i < ev->nfields; i++) {
+        int present;
+        uint64_t v = hv_field_value(&ev->fields[i], r, &present);
+        if (present)
+            json_kv_u64(&j, ev->fields[i].name, v);
     }
-    fputs("}}\n", out);
+    json_end_object(&j);
+    json_end_object(&j);
+    json_newline(&j);
 }

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * record_fmt.h - how one record is printed: the text line of `hvpath dump`
- * and its JSON-lines object.  Field names and layouts come from schema.h.
+ * and its JSON-lines object.  Field names, layouts and value names come from
+ * schema.h.
  */
 #ifndef HVPATH_RECORD_FMT_H
 #define HVPATH_RECORD_FMT_H
@@ -9,7 +11,11 @@
 
 #include "record.h"
 
-/* "  1 123456789012  TRC_SCHED_WAKE  dom=0 vcpu=1" ('*' after an inherited TSC) */
+/*
+ * "  1       123456789012  TRC_HVPATH_EVTCHN_SEND  sdom=0 ... type=1(INTERDOMAIN)"
+ * ('*' after an inherited TSC; a field with named values shows the name in
+ * parentheses; words no field describes print raw as wN=0x...)
+ */
 void fmt_rec_text(FILE *out, const struct hv_rec *r);
 
 /*
@@ -18,8 +24,5 @@ void fmt_rec_text(FILE *out, const struct hv_rec *r);
  * "name" is null and "fields" empty for events hvpath does not know.
  */
 void fmt_rec_jsonl(FILE *out, const struct hv_rec *r);
-
-/* s as a JSON string literal, quotes included. */
-void fmt_json_string(FILE *out, const char *s);
 
 #endif /* HVPATH_RECORD_FMT_H */
