@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# test_lab_pingpong.sh HVPATH [XEN] - boot the lab (stock Debian Xen 4.17, or
-# the hypervisor XEN), run the event-channel ping-pong in dom0 with a PVH
-# guest present, and check from the decoder's output what the manifest (the
-# truth of what was sent) says must be in the trace.
+# SPDX-License-Identifier: GPL-2.0-only
+# test_lab_pingpong.sh HVPATH [XEN [BUILD]] - boot the lab (stock Debian Xen
+# 4.17, or the hypervisor XEN), run the event-channel ping-pong in dom0 with a
+# PVH guest present, and check from the decoder's output what the manifest
+# (the truth of what was sent) says must be in the trace.  With BUILD (a
+# build tree), hvpath is first installed from it under a fresh prefix and
+# the lab runs from there: an installed hvpath finds its own lab.
 set -u
-hvpath=$1 xen=${2:-stock}
+hvpath=$1 xen=${2:-stock} build=${3:-}
 n=1000
+command -v qemu-system-x86_64 >/dev/null ||
+    { echo "SKIPPED: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"; exit 77; }
 out=$(mktemp -d "${TMPDIR:-/tmp}/hvpath-lab-test.XXXXXX")
-trap 'rm -rf "$out"' EXIT
+trap 'rm -rf "$out" "$out.prefix"' EXIT
+if [ -n "$build" ]; then
+    cmake --install "$build" --prefix "$out.prefix" >/dev/null || { echo "FAIL: cmake --install"; exit 1; }
+    hvpath=$out.prefix/bin/hvpath
+    echo "running the lab from an installed copy: $hvpath"
+fi
 
 start=$(date +%s)
 if ! "$hvpath" lab run --scenario pingpong --guest pvh --xen "$xen" -n "$n" -o "$out"; then

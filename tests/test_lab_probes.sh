@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_lab_probes.sh HVPATH - the patched hypervisor (hv-probes) in the lab:
 # pingpong (N notifications) in dom0 with a PVH guest present.  Checks,
 # against the manifest (the truth of what was sent):
@@ -12,6 +13,8 @@
 #             separate bind chain; hvpath report runs and prints its tables
 set -u
 hvpath=$1
+command -v qemu-system-x86_64 >/dev/null ||
+    { echo "SKIPPED: qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)"; exit 77; }
 n=1000
 out=$(mktemp -d "${TMPDIR:-/tmp}/hvpath-lab-probes.XXXXXX")
 trap 'rm -rf "$out"' EXIT

@@ -1,87 +1,65 @@
 #!/usr/bin/env bash
-# lab.sh — the emulated Xen lab behind `hvpath lab`.
+# SPDX-License-Identifier: GPL-2.0-only
+# lab.sh - the engine behind `hvpath lab`: the emulated Xen lab.
 #
 # Boots Debian's Xen 4.17 + Linux 6.1 dom0 under QEMU (TCG, no KVM needed),
 # runs a scenario inside dom0 with xentrace around it and brings the trace back.
 #
-#   lab.sh run --scenario NAME [--xen stock|patched|PATH] [--guest none|pv|pvh]
-#              [--icount SHIFT] [--events MASK] [--tbuf PAGES] [-n N]
-#              [--timeout SECS] -o DIR
-#   lab.sh shell [--guest none|pv|pvh] [--xen stock|patched|PATH] [--icount SHIFT] [--timeout SECS]
-#   lab.sh prepare            download packages and build the image only
+# `hvpath lab` (analyzers/builtin-lab.c) owns the options, their help and
+# their checks; it hands the values over in the environment and runs this:
+#   HVPATH_LAB_CMD       run | shell | prepare
+#   HVPATH_LAB_SCENARIO  scenarios/NAME.sh (run)
+#   HVPATH_LAB_XEN       stock | patched | PATH of a xen binary
+#   HVPATH_LAB_GUEST     none | pv | pvh, or empty: the scenario's default
+#   HVPATH_LAB_ICOUNT    QEMU -icount shift, or empty
+#   HVPATH_LAB_EVENTS    xentrace -e mask, or off (no xentrace at all)
+#   HVPATH_LAB_TBUF      xentrace -S pages
+#   HVPATH_LAB_N         passed to the scenario
+#   HVPATH_LAB_TIMEOUT   seconds, or empty: 900 for run, 14400 for shell
+#   HVPATH_LAB_OUT       the output directory (run)
+#   HVPATH_BINDIR        the project's in-lab binaries (pingpong, ...);
+#                        unset: scenarios/ is built here with cmake
+#   HVPATH_CACHE         cache root (default ~/.cache/hvpath); the lab uses
+#                        $HVPATH_CACHE/lab
 #
-# Scenarios (bench/scenarios/NAME.sh, run in dom0 under xentrace):
-#   pingpong       N evtchn notifications between two dom0 threads on two vCPUs
-#   pingpong-domu  N notifications between dom0 and the domU (default --guest pvh)
-#   idle           a few seconds of nothing
-#   disk           O_DIRECT reads of the virtio disk (physical IRQs via do_IRQ)
-#   guest-boot     boot and shut down a PVH domU (+ a PV one with --guest pv)
+# Results in the output directory: host.xt (xentrace file), manifest.json,
+# console.log (serial console: Xen + dom0), scenario.json/.log, guest console
+# logs, dom0 dmesg, /proc/interrupts before/after, xentrace.log, lab.env (raw
+# facts from dom0).
 #
-# Results in DIR: host.xt (xentrace file), manifest.json, console.log (serial
-# console: Xen + dom0), scenario.json/.log, guest console logs, dom0 dmesg,
-# /proc/interrupts before/after, xentrace.log, lab.env (raw facts from dom0).
-#
-# Environment:
-#   HVPATH_BINDIR  directory with the project's in-lab binaries (pingpong, ...);
-#                  unset: bench/scenarios is built here with cmake.
-#   HVPATH_CACHE   cache root (default ~/.cache/hvpath); the lab uses $HVPATH_CACHE/lab.
-#
-# The steps, one script each: resolve.sh (which packages/versions), fetch.sh
-# (apt-get download + dpkg -x), mkimage.sh (initramfs), boot.sh (QEMU),
-# init.sh (dom0's /init), manifest.sh (manifest.json).
+# The steps, one script each: engine/resolve.sh (which packages/versions),
+# engine/fetch.sh (apt-get download + dpkg -x), image/mkimage.sh (initramfs
+# with image/init.sh as dom0's /init), engine/boot.sh (QEMU),
+# engine/manifest.sh (manifest.json).  Scenarios are scenarios/NAME.sh.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-srcroot=$(cd "$here/../.." && pwd)
-scendir="$srcroot/bench/scenarios"
+scendir="$here/scenarios"
+hvprobes="$here/../hv-probes"
 cache="${HVPATH_CACHE:-$HOME/.cache/hvpath}/lab"
 
 log() { printf 'hvpath-lab: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-usage() {
-    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
-    exit 2
-}
-
-# ---- arguments ------------------------------------------------------------------
-cmd=${1:-}; [[ -n $cmd ]] || usage; shift
-scenario="" xen=stock guest=none icount="" events=0x0ffff000 tbuf=256 n=1000 timeout_s="" outdir=""
-while (($#)); do
-    case $1 in
-    --scenario) scenario=${2:?}; shift 2 ;;
-    --xen) xen=${2:?}; shift 2 ;;
-    --guest) guest=${2:?}; shift 2 ;;
-    --icount) icount=${2:?}; shift 2 ;;
-    --events) events=${2:?}; shift 2 ;;
-    --tbuf) tbuf=${2:?}; shift 2 ;;
-    -n) n=${2:?}; shift 2 ;;
-    --timeout) timeout_s=${2:?}; shift 2 ;;
-    -o) outdir=${2:?}; shift 2 ;;
-    -h|--help) usage ;;
-    *) die "unknown argument '$1' (lab.sh --help)" ;;
-    esac
-done
-case $cmd in run|shell|prepare) ;; -h|--help|help) usage ;; *) die "unknown command '$cmd' (run, shell, prepare)" ;; esac
-case $guest in none|pv|pvh) ;; *) die "--guest must be none, pv or pvh" ;; esac
-[[ -z $icount || $icount =~ ^[0-9]+$ ]] || die "--icount takes a shift (integer)"
-[[ $n =~ ^[0-9]+$ && $n -gt 0 ]] || die "-n takes a positive integer"
-[[ $tbuf =~ ^[0-9]+$ ]] || die "--tbuf takes a number of pages"
-[[ $events =~ ^(all|off|gen|sched|dom0op|hvm|0[xX][0-9a-fA-F]+|[0-9]+)$ ]] || die "--events: a number (e.g. 0x0ffff000), all/gen/sched/dom0op/hvm, or off (no xentrace at all)"
-[[ $events == all ]] && events=0x0ffff000
+# ---- configuration (checked by hvpath lab) --------------------------------------
+[[ -n ${HVPATH_LAB_CMD:-} ]] || { echo "lab.sh is run by 'hvpath lab' (see hvpath lab --help)" >&2; exit 2; }
+cmd=$HVPATH_LAB_CMD
+scenario=${HVPATH_LAB_SCENARIO:-} xen=${HVPATH_LAB_XEN:-stock} guest=${HVPATH_LAB_GUEST:-}
+icount=${HVPATH_LAB_ICOUNT:-} events=${HVPATH_LAB_EVENTS:-0x0ffff000} tbuf=${HVPATH_LAB_TBUF:-256}
+n=${HVPATH_LAB_N:-1000} timeout_s=${HVPATH_LAB_TIMEOUT:-} outdir=${HVPATH_LAB_OUT:-}
 if [[ $cmd == run ]]; then
-    [[ -n $scenario ]] || die "run needs --scenario NAME ($(cd "$scendir" && ls *.sh | sed 's/\.sh$//' | tr '\n' ' '))"
     [[ -r $scendir/$scenario.sh ]] || die "no scenario '$scenario' (no $scendir/$scenario.sh)"
-    [[ -n $outdir ]] || die "run needs -o DIR"
+    [[ -n $outdir ]] || die "run needs an output directory"
     timeout_s=${timeout_s:-900}
-    # guest-boot is about starting a PVH guest (plus a PV one with --guest pv)
-    [[ $scenario == guest-boot && $guest == none ]] && guest=pvh
-    # so is dom0 <-> domU ping-pong
-    [[ $scenario == pingpong-domu && $guest == none ]] && guest=pvh
+    # guest-boot is about starting a PVH guest (plus a PV one with --guest pv),
+    # pingpong-domu about dom0 <-> domU: both want a guest
+    if [[ -z $guest ]]; then
+        case $scenario in guest-boot|pingpong-domu) guest=pvh ;; *) guest=none ;; esac
+    fi
 else
     timeout_s=${timeout_s:-14400}
 fi
-[[ $timeout_s =~ ^[0-9]+$ ]] || die "--timeout takes seconds"
+guest=${guest:-none}
 # the output directory: new, empty, or one a previous run wrote (emptied at boot time)
 if [[ $cmd == run && -e $outdir ]]; then
     [[ -d $outdir ]] || die "-o $outdir is not a directory"
@@ -115,7 +93,7 @@ mkdir -p "$cache"
 bindir=${HVPATH_BINDIR:-}
 if [[ -z $bindir ]]; then
     build="$cache/scenarios-build"
-    log "HVPATH_BINDIR not set: building bench/scenarios in $build"
+    log "HVPATH_BINDIR not set: building the scenarios in $build"
     if ! command -v cmake >/dev/null || ! command -v cc >/dev/null || [[ ! -e /usr/include/xen/sys/evtchn.h ]]; then
         (($(id -u) == 0)) || die "building the scenarios needs cmake, a C compiler and libxen-dev"
         log "installing build packages: cmake gcc libc6-dev libxen-dev"
@@ -132,9 +110,9 @@ bindir=$(cd "$bindir" && pwd)
 
 # ---- packages -----------------------------------------------------------------------
 log "resolving packages"
-resolved=$(timeout 900 "$here/resolve.sh" "$cache") || die "resolving packages failed"
+resolved=$(timeout 900 "$here/engine/resolve.sh" "$cache") || die "resolving packages failed"
 # shellcheck disable=SC2046  # package=version words, no spaces
-fetched=$(timeout 3600 "$here/fetch.sh" "$cache" $(awk '{ print $1 "=" $2 }' <<<"$resolved")) \
+fetched=$(timeout 3600 "$here/engine/fetch.sh" "$cache" $(awk '{ print $1 "=" $2 }' <<<"$resolved")) \
     || die "downloading packages failed"
 # PKG VERSION DIR ROLE
 pkglist=$(join <(sort <<<"$fetched") <(awk '{ print $1, $3 }' <<<"$resolved" | sort))
@@ -143,7 +121,7 @@ pkglist=$(join <(sort <<<"$fetched") <(awk '{ print $1, $3 }' <<<"$resolved" | s
 hash_inputs() {
     printf '%s\n' "$resolved"
     (cd "$bindir" && for f in *; do [[ -f $f && -x $f ]] && sha256sum "$f"; done) || true
-    (cd "$here" && sha256sum mkimage.sh init.sh dom0-lib.sh guest-init.sh)
+    (cd "$here/image" && sha256sum mkimage.sh init.sh dom0-lib.sh guest-init.sh)
     (cd "$scendir" && sha256sum *.sh)
 }
 key=$(hash_inputs | sha256sum | cut -c1-16)
@@ -152,7 +130,7 @@ if [[ ! -s $imgdir/dom0.cpio.gz ]]; then
     log "building image $key"
     mkdir -p "$cache/images"
     printf '%s\n' "$pkglist" >"$cache/images/.pkglist.$$"
-    timeout 1200 "$here/mkimage.sh" "$imgdir" "$cache/images/.pkglist.$$" "$bindir" \
+    timeout 1200 "$here/image/mkimage.sh" "$imgdir" "$cache/images/.pkglist.$$" "$bindir" \
         || { rm -f "$cache/images/.pkglist.$$"; die "building the image failed"; }
     rm -f "$cache/images/.pkglist.$$"
     # keep the five most recently used images
@@ -174,7 +152,7 @@ xen_file="$imgdir/xen"
 if [[ $xen == patched ]]; then
     # the hv-probes series on Debian's source, built (or taken from its cache)
     log "building the patched hypervisor (hv-probes/build-xen.sh; ~6 min the first time)"
-    xen=$("$srcroot/hv-probes/build-xen.sh") || die "hv-probes/build-xen.sh failed"
+    xen=$("$hvprobes/build-xen.sh") || die "hv-probes/build-xen.sh failed"
 fi
 if [[ $xen != stock ]]; then
     [[ -r $xen ]] || die "--xen: cannot read '$xen'"
@@ -192,7 +170,7 @@ truncate -s 1G "$run/out.img"
 
 dom0_args="hvpath.mode=$cmd hvpath.guest=$guest"
 if [[ $cmd == shell ]]; then
-    "$here/boot.sh" shell --xen "$xen_file" --image "$imgdir" --cpu "$cpu" \
+    "$here/engine/boot.sh" shell --xen "$xen_file" --image "$imgdir" --cpu "$cpu" \
         ${icount:+--icount "$icount"} --timeout "$timeout_s" --disk "$run/out.img" \
         --dom0-args "$dom0_args"
     exit $?
@@ -214,7 +192,7 @@ rc=0
 # boot.sh enforces the limit on QEMU; the outer timeout is a backstop.  It runs
 # in the background so that a signal to us stops QEMU at once (timeout passes
 # TERM on to boot.sh, which passes it on to QEMU's timeout).
-timeout --kill-after=30 $((timeout_s + 60)) "$here/boot.sh" run --xen "$xen_file" --image "$imgdir" \
+timeout --kill-after=30 $((timeout_s + 60)) "$here/engine/boot.sh" run --xen "$xen_file" --image "$imgdir" \
     --cpu "$cpu" ${icount:+--icount "$icount"} --timeout "$timeout_s" \
     --console "$outdir/console.log" --disk "$run/out.img" --dom0-args "$dom0_args" &
 bootpid=$!
@@ -258,7 +236,7 @@ fi
     echo "qemu_rc=$rc"
     echo "status=$status"
 } >"$run/host.env"
-"$here/manifest.sh" "$outdir" "$run/host.env" <<<"$resolved" >"$outdir/manifest.json" \
+"$here/engine/manifest.sh" "$outdir" "$run/host.env" <<<"$resolved" >"$outdir/manifest.json" \
     || log "WARNING: manifest.json could not be assembled"
 
 if [[ $status != ok ]]; then

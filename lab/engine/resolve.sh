@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # resolve.sh — decide which Debian packages (and versions) make up the lab.
 #
 # Usage: resolve.sh LABCACHE

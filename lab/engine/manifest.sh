@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # manifest.sh — assemble manifest.json for one lab run (plain bash, no jq).
 #
 # Usage: manifest.sh OUTDIR HOST-ENV < RESOLVED-PACKAGES  > manifest.json

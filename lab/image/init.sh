@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # /init of the lab's dom0 (busybox sh).  mkimage.sh installs this file as /init.
 #
 # It is driven by hvpath.* words on the dom0 kernel command line (boot.sh):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* diskread — read a block device raw with O_DIRECT for a while.
  *
  * Every read is one request to the (virtio) disk and so, in the lab, one

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # /init of the lab's domU (PVH or PV), busybox sh; built into the guest initrd
 # by mkimage.sh.  It mounts the basics, loads the evtchn driver, starts the
 # guest half of a scenario if there is one (hvpath.scenario=... on the guest's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # mkimage.sh — assemble the lab's boot files from unpacked Debian packages.
 #
 # Usage: mkimage.sh OUTDIR PKGLIST BINDIR
@@ -9,7 +10,7 @@
 #   xen            the hypervisor (gunzipped /boot/xen-4.17-amd64.gz), ELF for -kernel
 #   vmlinuz        the dom0 kernel
 #   dom0.cpio.gz   the dom0 initramfs:
-#                    /init                        bench/lab/init.sh
+#                    /init                        lab/image/init.sh
 #                    /bin/busybox + applet links  busybox-static
 #                    /lib/hvpath-modules/*.ko     xen + virtio modules of the kernel
 #                    /usr/lib/xen-4.17/bin/*      xen-utils-4.17 (xentrace, xl, ...)
@@ -17,10 +18,10 @@
 #                    /lib, /usr/lib, /lib64       the shared libraries the ELF files need
 #                                                 (resolved with the packaged ld.so), + libgcc_s.so.1
 #                    /opt/hvpath/bin/*            $BINDIR
-#                    /opt/hvpath/scenarios/*.sh   bench/scenarios/*.sh
-#                    /opt/hvpath/lib.sh           bench/lab/dom0-lib.sh
+#                    /opt/hvpath/scenarios/*.sh   lab/scenarios/*.sh
+#                    /opt/hvpath/lib.sh           lab/image/dom0-lib.sh
 #                    /guest/{vmlinuz,initrd.cpio.gz}, /etc/xen/hvpath-{pvh,pv}.cfg
-#                    (the guest initrd: busybox, bench/lab/guest-init.sh, xen-evtchn.ko
+#                    (the guest initrd: busybox, lab/image/guest-init.sh, xen-evtchn.ko
 #                    and the static executables of $BINDIR)
 #   versions.txt   the package list this was built from
 # Work happens in OUTDIR.tmp, renamed to OUTDIR at the end (so OUTDIR is complete or absent).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # fetch.sh — download Debian packages with apt and unpack them into the lab cache.
 #
 # Usage: fetch.sh LABCACHE PKG=VERSION...      (versions as printed by resolve.sh)

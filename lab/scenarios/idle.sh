@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Scenario "idle": nothing but a few seconds of sleep under xentrace, to see
 # the background (timer VIRQs, scheduler, xentrace's own VIRQ_TBUF wake-ups).
 secs=${IDLE_SECONDS:-3}

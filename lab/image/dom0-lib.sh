@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=sh disable=SC2034  # (GUEST_* are read by the scripts that source this)
 # dom0-lib.sh — shell helpers for the lab's dom0 (busybox sh), sourced by /init
 # and by the scenario scripts.  Installed as /opt/hvpath/lib.sh by mkimage.sh.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # boot.sh — boot Xen + dom0 in QEMU (TCG) the way the lab notes say works.
 #
 # Usage: boot.sh run|shell --xen FILE --image DIR [--cpu MODEL] [--icount SHIFT]

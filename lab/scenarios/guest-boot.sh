@@ -1,8 +1,9 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Scenario "guest-boot": start a PVH domU (and a PV one too with --guest pv),
 # let it run a few seconds, shut it down cleanly.  The toolstack is already up
 # (started by /init before tracing).  Guests: /etc/xen/hvpath-{pvh,pv}.cfg, the
-# Debian kernel with a busybox initrd (bench/lab/guest-init.sh).
+# Debian kernel with a busybox initrd (lab/image/guest-init.sh).
 . /opt/hvpath/lib.sh
 types=pvh
 [ "$GUEST" = pv ] && types="pvh pv"

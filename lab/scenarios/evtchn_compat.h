@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* evtchn_compat.h — the few event-channel calls the lab scenarios need.
  *
  * Two back ends with one interface:

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* pingpong — bounce N event-channel notifications between two threads of dom0.
  *
- * Runs inside the lab's dom0 (see bench/lab/).  It binds an interdomain
+ * Runs inside the lab's dom0 (see lab/).  It binds an interdomain
  * event-channel pair from dom0 to dom0:
  *     handle A: bind_unbound_port(remote 0)      -> port pA
  *     handle B: bind_interdomain(remote 0, pA)   -> port pB
@@ -13,7 +14,7 @@
  * write the port back to unmask.  N counts notifications in both directions,
  * so N=1000 is 500 round trips; an odd N ends with a ping nobody answers.
  *
- * Output: a JSON object (one key per line, the format bench/lab/lab.sh merges
+ * Output: a JSON object (one key per line, the format lab/lab.sh merges
  * into manifest.json) written to the -o path, and a summary on stdout.
  * Exit status: 0 if every notification sent was received, 1 otherwise.
  * Times are CLOCK_MONOTONIC of the (emulated) dom0: not real latency.
@@ -26,7 +27,7 @@
  *                 pending event of the fresh binding, sends the pings, times
  *                 the round trips.  Its JSON has dom0_sent/dom0_received and
  *                 the ports; the peer's counts come from the responder's line
- *                 (bench/scenarios/pingpong-domu.sh puts them together).
+ *                 (lab/scenarios/pingpong-domu.sh puts them together).
  */
 #define _GNU_SOURCE
 #include <errno.h>

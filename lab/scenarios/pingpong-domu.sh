@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Scenario "pingpong-domu": N event-channel notifications between dom0 and the
 # domU (--guest pvh or pv; lab.sh picks pvh if none is given).  The guest's
 # init runs the responder (`pingpong -r`, started because the guest's command
