@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hist.c - log-linear histogram: block 0 holds 0..1023, block 1 1024..2047
  * (both exact), block b >= 2 holds [2^(b+9), 2^(b+10)) in 1024 buckets of

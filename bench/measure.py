@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """measure.py CMD... - run CMD (output to /dev/null) under GNU time and print
 one JSON line: wall/user/sys seconds, peak RSS in KiB and the exit code.
 Shared by every benchmark under bench/ so the peers are measured alike.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # vs_xenalyze.sh - time an hvpath command against xenalyze on the same large
 # trace, in the same run.  The engine of bench/decode and bench/stitch.
 #

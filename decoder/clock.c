@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * clock.c - TSC to ns, the way Xen's scale_delta() does it.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * clock.h - TSC cycles to nanoseconds.
  *

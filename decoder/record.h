@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * record.h - one decoded trace record, the unit every hvpath reader yields.
  *

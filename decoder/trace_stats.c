@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * trace_stats.c - counting pass; event ids go through a small open-addressing
  * table (a trace holds tens to hundreds of distinct ids).

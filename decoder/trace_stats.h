@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * trace_stats.h - one pass over a xentrace file that counts what is in it:
  * records per event id and per pCPU, lost records, TSC span.  Order does not

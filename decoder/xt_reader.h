@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xt_reader.h - read the files xentrace (Xen 4.17) writes.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # build-xen.sh — build Debian's Xen 4.17 hypervisor with the hv-probes patch series.
 #
 #   hv-probes/build-xen.sh [--force] [--keep-tree]

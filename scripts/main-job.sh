@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # main-job.sh - what a new user runs first: install and build, build Xen 4.17
 # with the hv-probes series, boot it in the QEMU lab with a PVH guest, trace
 # an event-channel ping-pong in dom0, and print the per-stage report of the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # setup.sh - install what hvpath needs on Debian bookworm (as root, or via
 # sudo), then configure and build it into build/.  Idempotent: packages
 # already present are not fetched again.

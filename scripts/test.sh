@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test.sh - the whole test suite: set up, build, run ctest (unit, CLI,
 # ASan+UBSan builds, the fuzzer, real-trace checks and the lab).
 #   HVPATH_TEST_LABELS=unit|cli|...   run only tests with that ctest label

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * check.h - the few assertion macros the C unit tests use.  Every CHECK
  * counts; check_done() prints "N passed, N failed" and gives the exit code.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
 """check_vs_xenalyze.py HVPATH TRACE... - every record of a real trace, as
 hvpath reads it, against what Debian's xenalyze reads from the same bytes.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fixtures.c - the quirks of the xentrace format, each in a tiny file.
  * Offsets in the comments are byte offsets in the built file.

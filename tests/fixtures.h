@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fixtures.h - hand-built xentrace files, one per quirk of the format.
  * Used by the unit tests, written to disk by mkfixtures for the CLI tests

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * fuzz_xt_reader.c - libFuzzer target for the xentrace reader: the input is
  * a file, read both in file order and merged, strict and tolerant.  Any

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * mkfixtures DIR - write every fixture as DIR/<name>.xt (for the CLI tests
  * and the fuzzer's seed corpus).

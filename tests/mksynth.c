@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * mksynth PATH N LOSS_PCT SEED - write a synthetic hot-path trace with N
  * known events (tests/synth.c) for the CLI tests, and print its truth as

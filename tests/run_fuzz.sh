@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # run_fuzz.sh FUZZER MKFIXTURES DATADIR SECONDS - seed a corpus with every
 # fixture and the small real traces (cut to 64 KiB), then fuzz for SECONDS.
 # Crashes are kept in $HVPATH_FUZZ_ARTIFACTS (default: a temp dir, printed).

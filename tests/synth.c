@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * synth.c - synthetic hot-path traces with known chains.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * synth.h - synthetic hot-path traces with known chains (test helper).
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_chains_cli.sh HVPATH MKSYNTH DATADIR - `hvpath script` and `hvpath
 # report` on synthetic traces with known chains, and on a real stock trace.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_cli.sh HVPATH MKFIXTURES - the CLI contract of `hvpath dump` and
 # `hvpath stats` on the hand-built fixtures: exit codes, errors that name the
 # file and the byte offset, no output on a damaged file, JSON that parses,

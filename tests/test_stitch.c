@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_stitch.c - the stitcher against synthetic traces whose chains are
  * known.  Without loss every chain must come out exactly (source, keys,

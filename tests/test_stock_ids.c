@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_stock_ids.c - decoder/stock_events.def against Xen's own public
  * header (<xen/trace.h> from libxen-dev): every id must match the macro of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * test_xt_reader.c - the xentrace reader on hand-built fixtures: merge order,
  * TSC inheritance, lost records, wrap padding, late pCPUs, and every kind of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xtgen.h - build xentrace files byte by byte, for fixtures with known
  * content (test helper, not part of libhvpath).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # bench/decode/run.sh [-i REAL.xt] [-s "1024 4096"] - decoder speed and peak
 # RSS: `hvpath stats` against xenalyze --summary on the same replicated real
 # trace, same run (docs/benchmarks.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xt_replicate - make a large realistic xentrace file from a real one.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # bench/probes/run.sh [-n ROUND_TRIP_NOTIFICATIONS] [-k SHIFT] [-r REPEATS]
 #
 # What the hv-probes cost, measured in the lab under QEMU's -icount (guest

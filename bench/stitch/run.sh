@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
 # bench/stitch/run.sh -i PATCHED.xt [-s "1024 4096"] - stitcher throughput
 # and peak RSS: `hvpath report` (read, merge across pCPUs, stitch, histogram)
 # against xenalyze --summary on the same replicated lab trace, same run.
