@@ -340,11 +340,6 @@ static error_t report_parse(int key, char *arg, struct argp_state *st)
     }
 }
 
-static const struct argp_child report_children[] = {
-    { &chains_argp, 0, NULL, 0 },
-    { 0 },
-};
-
 static const struct argp report_argp = {
     report_options, report_parse, "FILE",
     "Latency of every stage of the event hot path in the xentrace file FILE: "
@@ -358,7 +353,7 @@ static const struct argp report_argp = {
     "  hvpath report --sort source,dom,port --hist host.xt\n"
     "  hvpath report --json host.xt | jq '.groups[0].stages[0]'\n"
     "  hvpath report --cpu-hz 2.4e9 stock.xt             a trace without clock records\n",
-    report_children, NULL, NULL,
+    chains_argp_children, NULL, NULL,
 };
 
 int cmd_report(int argc, char **argv)

@@ -160,11 +160,6 @@ static error_t script_parse(int key, char *arg, struct argp_state *st)
     }
 }
 
-static const struct argp_child script_children[] = {
-    { &chains_argp, 0, NULL, 0 },
-    { 0 },
-};
-
 static const struct argp script_argp = {
     script_options, script_parse, "FILE",
     "Print the chain of every event in the xentrace file FILE: its source "
@@ -178,7 +173,7 @@ static const struct argp script_argp = {
     "  hvpath script --source interdomain --min-latency 20us host.xt\n"
     "  hvpath script --format jsonl --dom 1 host.xt | jq .total_ns\n"
     "  hvpath script --cpu-hz 2.4e9 stock.xt              a trace without clock records\n",
-    script_children, NULL, NULL,
+    chains_argp_children, NULL, NULL,
 };
 
 int cmd_script(int argc, char **argv)

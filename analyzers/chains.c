@@ -151,3 +151,8 @@ static error_t chain_parse(int key, char *arg, struct argp_state *st)
 const struct argp chains_argp = {
     chain_options, chain_parse, NULL, NULL, NULL, NULL, NULL,
 };
+
+const struct argp_child chains_argp_children[] = {
+    { &chains_argp, 0, NULL, 0 },
+    { 0 },
+};

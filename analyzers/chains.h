@@ -54,9 +54,10 @@ void chains_close(struct chains *ch);
 /*
  * The options every chain command takes (--include-tracer, --cpu-hz,
  * --tolerant): an argp child parser, its input a struct chains_options.
- * A command lists it in its argp children and hands it &opt in
- * ARGP_KEY_INIT (state->child_inputs[0] = &opt).
+ * A command names chains_argp_children as its argp children and hands the
+ * parser &opt in ARGP_KEY_INIT (state->child_inputs[0] = &opt).
  */
 extern const struct argp chains_argp;
+extern const struct argp_child chains_argp_children[];
 
 #endif /* HVPATH_CHAINS_H */
