@@ -10,18 +10,21 @@
 #include <string.h>
 
 struct def_entry {
-    uint32_t id;
+    uint32_t id, mask;
     const char *name;
     const char *spec;
     const char *where, *what;
 };
 
+/* HV_STOCK_SCHED, _GPL and _NESTED fall back to HV_STOCK (stock_events.def) */
 static const struct def_entry defs[] = {
-#define HV_STOCK(sym, id, spec) { (id), #sym, (spec), NULL, NULL },
-#define HV_STOCK64(sym, id, spec) { (id), #sym "64", (spec), NULL, NULL },
+#define HV_STOCK(sym, id, spec) { (id), 0, #sym, (spec), NULL, NULL },
+#define HV_STOCK64(sym, id, spec) { (id), 0, #sym "64", (spec), NULL, NULL },
+#define HV_STOCK_FAMILY(sym, base, mask, spec) \
+    { (base), (mask), #sym, (spec), NULL, NULL },
 #include "stock_events.def"
 #define HVP_EVENT(sym, num, nwords, spec, where, what) \
-    { HV_TRC_HVPATH | (num), "TRC_HVPATH_" #sym, (spec), (where), (what) },
+    { HV_TRC_HVPATH | (num), 0, "TRC_HVPATH_" #sym, (spec), (where), (what) },
 #include "hvpath_events.def"
 };
 
@@ -47,6 +50,8 @@ struct group {
 };
 
 static struct hv_event_info table[NDEFS];
+static const struct hv_event_info *families[NDEFS];  /* in id order */
+static size_t nfamilies;
 static struct group groups[NVALUES];
 static size_t ngroups;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
@@ -117,6 +122,28 @@ static void parse_spec(struct hv_event_info *info, const char *spec)
             continue;
         }
 
+        const char *at = memchr(tok, '@', (size_t)((eq ? eq : end) - tok));
+        if (at) {
+            /* "name@S:W[:x]": bits S..S+W-1 of the event id, no payload word */
+            struct hv_field *f = &info->fields[info->nfields++];
+            char *q;
+            unsigned long shift = strtoul(at + 1, &q, 10), width = 0;
+            if (*q == ':')
+                width = strtoul(q + 1, &q, 10);
+            if (!width || shift + width > 28) {
+                /* malformed: a field that is never present */
+                shift = 0;
+                width = 0;
+            }
+            copy_name(f->name, tok, (size_t)(at - tok));
+            f->type = q[0] == ':' && q[1] == 'x' ? HV_FIELD_X32 : HV_FIELD_U32;
+            f->word = HV_FIELD_IN_ID;
+            f->id_shift = (uint8_t)shift;
+            f->id_width = (uint8_t)width;
+            f->group = eq ? group_index(eq + 1, (size_t)(end - eq - 1)) : -1;
+            continue;
+        }
+
         struct hv_field *f = &info->fields[info->nfields++];
         copy_name(f->name, tok, (size_t)((colon ? colon : eq ? eq : end) - tok));
         f->word = (uint8_t)word;
@@ -142,12 +169,16 @@ static void build_table(void)
     build_groups();
     for (size_t i = 0; i < NDEFS; i++) {
         table[i].id = defs[i].id;
+        table[i].mask = defs[i].mask;
         table[i].name = defs[i].name;
         table[i].where = defs[i].where;
         table[i].what = defs[i].what;
         parse_spec(&table[i], defs[i].spec);
     }
     qsort(table, NDEFS, sizeof(table[0]), cmp_id);
+    for (size_t i = 0; i < NDEFS; i++)
+        if (table[i].mask)
+            families[nfamilies++] = &table[i];
 }
 
 const struct hv_event_info *hv_event_lookup(uint32_t id)
@@ -164,6 +195,9 @@ const struct hv_event_info *hv_event_lookup(uint32_t id)
         else
             hi = mid;
     }
+    for (size_t i = 0; i < nfamilies; i++)
+        if ((id & families[i]->mask) == families[i]->id)
+            return families[i];
     return NULL;
 }
 
@@ -202,6 +236,13 @@ uint64_t hv_field_value(const struct hv_field *f, const struct hv_rec *r,
     unsigned need = f->word + (f->type == HV_FIELD_X64 ? 2u : 1u);
     uint32_t w;
 
+    if (f->word == HV_FIELD_IN_ID) {
+        if (present)
+            *present = f->id_width > 0;
+        if (!f->id_width)
+            return 0;
+        return (r->event >> f->id_shift) & ((1u << f->id_width) - 1);
+    }
     if (present)
         *present = need <= r->nextra;
     if (need > r->nextra)
@@ -223,7 +264,7 @@ int hv_field_word(const char *event, const char *field)
 {
     const struct hv_field *f = hv_event_field(hv_event_by_name(event), field);
 
-    return f ? f->word : -1;
+    return f && f->word != HV_FIELD_IN_ID ? f->word : -1;
 }
 
 size_t hv_value_group_count(void)

@@ -36,15 +36,23 @@ struct hv_value_info {
     uint8_t probe;      /* defined by hvpath_events.def */
 };
 
+/* hv_field.word of a field whose value is in the event id, not the payload */
+#define HV_FIELD_IN_ID 0xff
+
 struct hv_field {
     char name[24];
-    uint8_t type;       /* enum hv_field_type */
-    uint8_t word;       /* index of the (first) payload word */
+    uint8_t type;       /* enum hv_field_type (U32 or X32 for id bits) */
+    uint8_t word;       /* index of the (first) payload word, or
+                           HV_FIELD_IN_ID ("name@S:W" in a family's spec) */
     int16_t group;      /* index of its value group (hv_value_group), -1 none */
+    uint8_t id_shift;   /* HV_FIELD_IN_ID: the value is bits */
+    uint8_t id_width;   /*   id_shift..id_shift+id_width-1 of the event id */
 };
 
 struct hv_event_info {
-    uint32_t id;
+    uint32_t id;        /* a family: its base id */
+    uint32_t mask;      /* a family (HV_STOCK_FAMILY): every id with
+                           (id & mask) == this id; 0 for one exact id */
     const char *name;
     const char *where;  /* hv-probes records: where in Xen it is written */
     const char *what;   /* hv-probes records: what it means */
@@ -53,7 +61,11 @@ struct hv_event_info {
     struct hv_field fields[HV_FIELD_MAX];
 };
 
-/* The event with this 28-bit id, or NULL if hvpath does not know it. */
+/*
+ * The event with this 28-bit id, or NULL if hvpath does not know it: the
+ * entry with exactly this id if there is one, else the first family (in id
+ * order) the id belongs to.
+ */
 const struct hv_event_info *hv_event_lookup(uint32_t id);
 
 /* The event with this name (e.g. "TRC_SCHED_WAKE"), or NULL. */
@@ -69,13 +81,15 @@ const struct hv_field *hv_event_field(const struct hv_event_info *e,
 
 /*
  * Payload word index of field `field` of event `event` (e.g.
- * "TRC_HVPATH_EVTCHN_SEND", "rport"), or -1 if either is unknown.
+ * "TRC_HVPATH_EVTCHN_SEND", "rport"), or -1 if either is unknown or the
+ * field's value is in the event id (HV_FIELD_IN_ID).
  */
 int hv_field_word(const char *event, const char *field);
 
 /*
  * Value of field f of record r (0 if the record is too short for it; then
- * *present is set to 0).  present may be NULL.
+ * *present is set to 0).  A field in the id (HV_FIELD_IN_ID) is taken from
+ * r->event and always present.  present may be NULL.
  */
 uint64_t hv_field_value(const struct hv_field *f, const struct hv_rec *r,
                         int *present);
