@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stitch.c - the stitcher's frame: the model's names, the dispatch table
- * built from decoder/stages.def, chains, the ready queue.
+ * built from decoder/stages.def, chains, the ready queue and its quarantine.
  *
  * Per pCPU: the chain under construction between its source record and
  * mark_pending (stitch_source.c).  Per vCPU: the open delivery, with the
@@ -35,6 +35,22 @@ static const char *const outcome_whats[] = {
 #define HV_OUTCOME(id, name, what) what,
 #include "stages.def"
 };
+static const char *const reason_names[] = {
+#define HV_REASON(id, name, what) name,
+#include "stages.def"
+};
+static const char *const reason_whats[] = {
+#define HV_REASON(id, name, what) what,
+#include "stages.def"
+};
+static const char *const via_names[] = {
+#define HV_VIA(id, name, what) name,
+#include "stages.def"
+};
+static const char *const via_whats[] = {
+#define HV_VIA(id, name, what) what,
+#include "stages.def"
+};
 static const struct {
     const char *name, *what;
     enum chain_join join;
@@ -59,6 +75,32 @@ const char *chain_outcome_name(unsigned o)
 const char *chain_stage_name(unsigned k)
 {
     return k < STAGE_KIND_COUNT ? stages[k].name : "?";
+}
+
+const char *chain_reason_name(unsigned r)
+{
+    return r < REASON_COUNT ? reason_names[r] : "?";
+}
+
+const char *chain_via_name(unsigned v)
+{
+    return v < VIA_COUNT ? via_names[v] : "?";
+}
+
+const char *chain_reason_what(unsigned r)
+{
+    return r < REASON_COUNT ? reason_whats[r] : NULL;
+}
+
+const char *chain_via_what(unsigned v)
+{
+    return v < VIA_COUNT ? via_whats[v] : NULL;
+}
+
+int chain_reason_is_silent_loss(unsigned r)
+{
+    return r == REASON_NO_KICK || r == REASON_SECOND_KICK ||
+           r == REASON_NO_PREDECESSOR || r == REASON_STALE;
 }
 
 const char *chain_source_what(unsigned s)
@@ -218,15 +260,21 @@ struct stitcher *stitch_new(const struct stitch_options *opt)
     if (!s)
         return NULL;
     s->opt = *opt;
+    if (!s->opt.max_held)
+        s->opt.max_held = STITCH_MAX_HELD;
+    if (!s->opt.max_riders)
+        s->opt.max_riders = STITCH_MAX_RIDERS;
     s->pcpu = calloc(XT_MAX_CPUS, sizeof(*s->pcpu));
-    s->last_tsc = calloc(XT_MAX_CPUS, sizeof(*s->last_tsc));
-    if (!s->pcpu || !s->last_tsc || build_dispatch(s)) {
+    s->active = calloc(XT_MAX_CPUS, sizeof(*s->active));
+    if (!s->pcpu || !s->active || build_dispatch(s)) {
         stitch_free(s);
         return NULL;
     }
     for (unsigned p = 0; p < XT_MAX_CPUS; p++)
         s->pcpu[p].run_dom = s->pcpu[p].run_vcpu = -1;
     s->next_chain_id = s->next_delivery_id = 1;
+    s->wm_cpu = NO_CPU;
+    s->wm_stale = 1;
     return s;
 }
 
@@ -234,20 +282,21 @@ void stitch_free(struct stitcher *s)
 {
     if (!s)
         return;
-    if (s->pcpu)
-        for (unsigned p = 0; p < XT_MAX_CPUS; p++)
-            free(s->pcpu[p].cur);
-    for (size_t i = 0; i < s->nopen; i++)
-        st_delivery_free(s->open[i]);
+    for (unsigned i = 0; s->pcpu && i < s->nactive; i++)
+        free(s->pcpu[s->active[i]].cur);
+    while (s->open_head) {
+        struct delivery *d = s->open_head;
+        st_open_unlink(s, d);
+        st_delivery_free(d);
+    }
     for (size_t i = 0; i < s->nready; i++)
         free(s->ready[s->ready_head + i]);
     for (size_t i = 0; i < s->nspare; i++)
         free(s->spare[i]);
+    st_vcpu_free(s);
     free(s->spare);
-    free(s->open);
-    free(s->known);
-    free(s->last_tsc);
     free(s->ready);
+    free(s->active);
     free(s->pcpu);
     free(s->on);
     free(s);
@@ -273,12 +322,21 @@ struct chain *st_chain_new(struct stitcher *s, uint8_t source)
     return c;
 }
 
+void st_cut(struct stitcher *s, struct chain *c, uint8_t reason)
+{
+    if (c && !c->reason)
+        c->reason = reason;
+    st_finish(s, c, CHAIN_INCOMPLETE);
+}
+
 /* Hand a finished chain to the ready queue. */
 void st_finish(struct stitcher *s, struct chain *c, uint8_t outcome)
 {
     if (!c)
         return;
     c->outcome = outcome;
+    c->end_tsc = c->nstages && c->stages[c->nstages - 1].tsc > s->now
+                     ? c->stages[c->nstages - 1].tsc : s->now;
     if (s->ready_head + s->nready == s->ready_cap && s->ready_head) {
         memmove(s->ready, s->ready + s->ready_head, s->nready * sizeof(*s->ready));
         s->ready_head = 0;
@@ -296,16 +354,89 @@ void st_finish(struct stitcher *s, struct chain *c, uint8_t outcome)
 
 /* ---- the stream ------------------------------------------------------- */
 
+/* A pCPU writes for the first time: it takes part in the quarantine. */
+static void activate(struct stitcher *s, struct pcpu *pc, uint16_t cpu)
+{
+    pc->active = 1;
+    s->active[s->nactive++] = cpu;
+    s->wm_stale = 1;
+}
+
+/*
+ * The lowest point the streams of the pCPUs that are not silent have
+ * reached (UINT64_MAX: none holds chains back).  A pCPU is silent once it
+ * has written nothing for opt.silent_cycles while others went on.
+ */
+static uint64_t watermark(struct stitcher *s)
+{
+    uint64_t wm = UINT64_MAX;
+    int32_t wcpu = NO_CPU;
+
+    if (!s->wm_stale && s->opt.silent_cycles && s->wm != UINT64_MAX &&
+        s->wm + s->opt.silent_cycles < s->now)
+        s->wm_stale = 1;                /* its holder just went silent */
+    if (!s->wm_stale)
+        return s->wm;
+    for (unsigned i = 0; i < s->nactive; i++) {
+        const struct pcpu *pc = &s->pcpu[s->active[i]];
+        if (!pc->last_tsc)
+            continue;
+        if (s->opt.silent_cycles && pc->last_tsc + s->opt.silent_cycles < s->now) {
+            if (s->active[i] == s->wm_cpu)
+                s->cnt.silent_pcpus++;
+            continue;
+        }
+        if (pc->last_tsc < wm) {
+            wm = pc->last_tsc;
+            wcpu = s->active[i];
+        }
+    }
+    s->wm = wm;
+    s->wm_cpu = wcpu;
+    s->wm_stale = 0;
+    return wm;
+}
+
+/*
+ * An uncoalesced mark_pending's kick (PV) or hvm_assert (HVM) is the next
+ * hot-path record on its pCPU, in the same call chain: any other means the
+ * kick was lost.
+ */
+static void check_kick(struct stitcher *s, struct pcpu *pc, const struct on_entry *o,
+                       const struct roles *v)
+{
+    struct delivery *d;
+
+    if (o && o->fn == on_lost)
+        return;                         /* the gap handles it */
+    if (o && (o->stage == STAGE_KICK || o->stage == STAGE_HVM_ASSERT) &&
+        v->dom == pc->expect_dom && v->vcpu == pc->expect_vcpu) {
+        pc->expect_kick = 0;
+        return;
+    }
+    d = st_find_open(s, pc->expect_dom, pc->expect_vcpu);
+    if (d && d->id == pc->expect_kick && !d->suspect)
+        d->suspect = REASON_NO_KICK;
+    pc->expect_kick = 0;
+}
+
 int stitch_feed(struct stitcher *s, const struct hv_rec *r)
 {
+    struct pcpu *pc = &s->pcpu[r->cpu];
     const struct on_entry *o = NULL;
+    int hvp = (r->event & 0xfffff000u) == HV_TRC_HVPATH;
     struct roles v;
 
-    if (r->cpu >= s->ncpus)
-        s->ncpus = r->cpu + 1u;
-    if (!(r->flags & HV_REC_TSC_NONE))
-        s->last_tsc[r->cpu] = r->tsc;
-    if ((r->event & 0xfffff000u) == HV_TRC_HVPATH) {
+    if (!pc->active)
+        activate(s, pc, r->cpu);
+    if (!(r->flags & HV_REC_TSC_NONE)) {
+        pc->last_tsc = r->tsc;
+        if (r->tsc > s->now)
+            s->now = r->tsc;
+        if (r->cpu == s->wm_cpu || r->tsc < s->wm)
+            s->wm_stale = 1;            /* the lowest stream moved (or went back) */
+    }
+    if (hvp) {
         uint8_t i = s->hvp_on[r->event & 0xfff];
         if (i)
             o = &s->on[i - 1];
@@ -316,16 +447,19 @@ int stitch_feed(struct stitcher *s, const struct hv_rec *r)
                 break;
             }
     }
+    if (o)
+        read_roles(o, r, &v);
+    if (hvp && pc->expect_kick)
+        check_kick(s, pc, o, &v);
     if (!o)
         return 0;
-    read_roles(o, r, &v);
     o->fn(s, r, &v, o->stage);
     return s->oom ? -1 : 0;
 }
 
 int stitch_finish(struct stitcher *s)
 {
-    st_cut_all(s);
+    st_cut_all(s, REASON_END);
     s->finishing = 1;
     return s->oom ? -1 : 0;
 }
@@ -337,11 +471,28 @@ int stitch_pop(struct stitcher *s, struct chain *out)
     if (!s->nready)
         return 0;
     c = s->ready[s->ready_head];
-    if (st_quarantined(s, c))
-        return 0;
-    if (c->suspect && c->outcome != CHAIN_INCOMPLETE)
+    if (!s->finishing && watermark(s) <= c->end_tsc) {
+        /* still in quarantine, unless too many wait */
+        if (s->nready <= s->opt.max_held)
+            return 0;
+        if (c->outcome != CHAIN_INCOMPLETE) {
+            c->outcome = CHAIN_INCOMPLETE;
+            c->reason = REASON_QUARANTINE;
+        }
+    }
+    if (c->suspect && c->outcome != CHAIN_INCOMPLETE) {
         c->outcome = CHAIN_INCOMPLETE;
+        c->reason = REASON_AFTER_GAP;
+    }
+    if (c->outcome != CHAIN_INCOMPLETE)
+        c->reason = REASON_NONE;
+    else if (!c->reason)
+        c->reason = REASON_END;
     s->cnt.chains[c->outcome]++;
+    if (c->outcome == CHAIN_INCOMPLETE)
+        s->cnt.reasons[c->reason]++;
+    if (c->outcome == CHAIN_COALESCED)
+        s->cnt.vias[c->via]++;
     s->ready_head++;
     if (--s->nready == 0)
         s->ready_head = 0;

@@ -52,6 +52,18 @@ enum chain_outcome {
     CHAIN_OUTCOME_COUNT
 };
 
+enum chain_reason {
+#define HV_REASON(id, name, what) REASON_##id,
+#include "stages.def"
+    REASON_COUNT
+};
+
+enum chain_via {
+#define HV_VIA(id, name, what) VIA_##id,
+#include "stages.def"
+    VIA_COUNT
+};
+
 enum chain_stage_kind {
 #define HV_STAGE(id, name, join, what) STAGE_##id,
 #include "stages.def"
@@ -72,11 +84,15 @@ struct chain_stage {
 struct chain {
     uint64_t id;                    /* 1, 2, ... in order of the chain's first record */
     uint64_t delivery;              /* id of the delivery it ended in (0: none) */
+    uint64_t end_tsc;               /* when its outcome was decided (its last
+                                       stage, or later: the record that closed it) */
     uint8_t source;                 /* enum chain_source */
     uint8_t outcome;                /* enum chain_outcome */
     uint8_t tracer;                 /* xentrace's own VIRQ_TBUF wake-up */
     uint8_t stock;                  /* built from stock records only */
     uint8_t suspect;                /* began right after a gap: maybe truncated */
+    uint8_t reason;                 /* incomplete: enum chain_reason */
+    uint8_t via;                    /* coalesced: enum chain_via */
     int32_t dom, port, vcpu;        /* -1 where unknown */
     uint32_t virq, pirq;
     uint8_t nstages;
@@ -85,15 +101,38 @@ struct chain {
 
 struct stitch_counters {
     uint64_t chains[CHAIN_OUTCOME_COUNT];
+    uint64_t reasons[REASON_COUNT]; /* incomplete chains by reason */
+    uint64_t vias[VIA_COUNT];       /* coalesced chains by how they were delivered */
     uint64_t deliveries;            /* deliveries completed */
     uint64_t gaps;                  /* TRC_LOST_RECORDS seen */
     uint64_t unattached;            /* hot-path records no open chain wanted */
+    uint64_t window_repeats;        /* INTR_ASSIST windows after a delivery's first */
+    uint64_t reinjections;          /* INTR_ASSIST injections after a delivery's first */
+    uint64_t silent_pcpus;          /* times a silent pCPU stopped holding chains back */
 };
+
+/* A chain counts as suspected silent loss if incomplete for one of these. */
+int chain_reason_is_silent_loss(unsigned reason);
 
 struct stitch_options {
     int stock;                      /* no hv-probes records: build delivery-only
                                        chains from TRC_HVM_INJ_VIRQ + VMENTRY */
+    /*
+     * Memory bounds (0: the defaults below).  A finished chain waits until
+     * every pCPU's stream is past its last stage, because a pCPU reports
+     * lost records only when it writes again; a pCPU that has written
+     * nothing for silent_cycles of TSC stops holding chains back, and past
+     * max_held waiting chains the oldest is released as incomplete.  A
+     * delivery keeps at most max_riders coalesced chains; more are released
+     * as incomplete.
+     */
+    uint64_t silent_cycles;         /* default: none (a pCPU never goes silent) */
+    uint32_t max_held;              /* default STITCH_MAX_HELD */
+    uint32_t max_riders;            /* default STITCH_MAX_RIDERS */
 };
+
+#define STITCH_MAX_HELD 65536
+#define STITCH_MAX_RIDERS 4096
 
 struct stitcher;
 
@@ -119,8 +158,12 @@ const struct stitch_counters *stitch_counters(const struct stitcher *s);
 const char *chain_source_name(unsigned source);
 const char *chain_outcome_name(unsigned outcome);
 const char *chain_stage_name(unsigned kind);
+const char *chain_reason_name(unsigned reason);
+const char *chain_via_name(unsigned via);
 const char *chain_source_what(unsigned source);
 const char *chain_outcome_what(unsigned outcome);
+const char *chain_reason_what(unsigned reason);
+const char *chain_via_what(unsigned via);
 const char *chain_stage_what(unsigned kind);
 enum chain_join chain_stage_join(unsigned kind);
 const char *chain_join_name(enum chain_join join);

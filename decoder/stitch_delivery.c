@@ -3,9 +3,24 @@
  * stitch_delivery.c - the second half of a chain, per vCPU.  A new upcall
  * (mark_pending, not coalesced) opens the vCPU's delivery; every chain that
  * coalesces into it while it is open rides along (fan-in, N:1).  Its stages
- * (kick, hvm_assert, the scheduler's wake and switch, injection, VM entry or
- * the PV bounce, the EOI) are the delivery's, and each chain gets them
- * appended from where it joined when the delivery closes.
+ * (kick, hvm_assert, the scheduler's wake and switch, the first interrupt
+ * window, the injection and the VM entry after it, or the PV bounce, then
+ * the EOI) are the delivery's, and each chain gets them appended from where
+ * it joined when the delivery closes.
+ *
+ * How a delivery ends:
+ *   - delivered: the PV bounce, or for HVM the VM entry after an injection
+ *     (then it waits for the guest's EOI of the vector until the vCPU's
+ *     next upcall);
+ *   - consumed: the vCPU's next upcall opens while it is still open, so the
+ *     guest cleared evtchn_upcall_pending: its upcall handler, already
+ *     running, took the events (coalesced, VIA_HANDLER) if the guest can
+ *     have run since; if it cannot, a record was lost (REASON_STALE);
+ *   - cut: lost records, the end of the trace, a memory bound.
+ *
+ * Silent loss shows as a broken sequence: a second kick in a PV delivery, a
+ * PV bounce without a kick, a VM entry without an injection; such a
+ * delivery's chains end incomplete with the reason.
  */
 #include "stitch_int.h"
 
@@ -14,37 +29,26 @@
 #include "event_values.h"
 #include "vec.h"
 
-struct delivery *st_find_open(struct stitcher *s, int32_t dom, int32_t vcpu,
-                              size_t *index)
+struct delivery *st_open_delivery(struct stitcher *s, const struct hv_rec *r,
+                                  int32_t dom, int32_t vcpu)
 {
-    for (size_t i = 0; i < s->nopen; i++) {
-        if (s->open[i]->dom == dom && s->open[i]->vcpu == vcpu) {
-            if (index)
-                *index = i;
-            return s->open[i];
-        }
-    }
-    return NULL;
-}
+    struct vstate *v = st_vcpu(s, dom, vcpu);
+    struct delivery *d = v ? calloc(1, sizeof(*d)) : NULL;
 
-struct delivery *st_open_delivery(struct stitcher *s, int32_t dom, int32_t vcpu)
-{
-    struct delivery *d = calloc(1, sizeof(*d));
-    struct delivery **n = d ? hv_grow(s->open, &s->open_cap, s->nopen + 1,
-                                      sizeof(*s->open))
-                            : NULL;
-
-    if (!n) {
-        free(d);
+    if (!d) {
         s->oom = 1;
         return NULL;
     }
-    s->open = n;
     d->id = s->next_delivery_id++;
     d->dom = dom;
     d->vcpu = vcpu;
-    s->open[s->nopen++] = d;
-    st_set_known(s, dom, vcpu);
+    d->vidx = (uint32_t)(v - s->vs);
+    d->open_tsc = r->tsc;
+    d->open_cpu = r->cpu;
+    d->target_cpu = NO_CPU;
+    v->open = d;
+    v->epoch = s->epoch;
+    st_open_link(s, d);
     return d;
 }
 
@@ -60,9 +64,13 @@ void st_delivery_free(struct delivery *d)
 
 int st_attach(struct stitcher *s, struct delivery *d, struct chain *c)
 {
-    struct chain **n = hv_grow(d->chains, &d->cap, d->nchains + 1,
-                               sizeof(*d->chains));
+    struct chain **n;
 
+    if (d->nchains >= s->opt.max_riders) {
+        st_cut(s, c, REASON_RIDERS);
+        return -1;
+    }
+    n = hv_grow(d->chains, &d->cap, d->nchains + 1, sizeof(*d->chains));
     if (!n) {
         s->oom = 1;
         free(c);
@@ -73,26 +81,40 @@ int st_attach(struct stitcher *s, struct delivery *d, struct chain *c)
     return 0;
 }
 
-/* Close delivery d: its chains finish with its stages appended. */
-void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered)
+/*
+ * d leaves the open list and its vCPU; the caller finishes its chains.  Only
+ * a delivery seen to its end tells what the vCPU's state is now: a cut one
+ * (a gap, say) leaves its epoch as it was.
+ */
+static void unlink_delivery(struct stitcher *s, struct delivery *d, int known)
 {
-    size_t i;
+    struct vstate *v = &s->vs[d->vidx];
 
-    if (st_find_open(s, d->dom, d->vcpu, &i) == d)
-        s->open[i] = s->open[--s->nopen];
-    for (unsigned p = 0; p < s->ncpus; p++)
-        if (s->pcpu[p].entry == d)
-            s->pcpu[p].entry = NULL;
+    st_open_unlink(s, d);
+    if (v->open == d)
+        v->open = NULL;
+    if (known)
+        v->epoch = s->epoch;
+}
+
+/* Close delivery d: its chains finish with its stages appended. */
+void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered,
+                       uint8_t reason)
+{
+    unlink_delivery(s, d, delivered && !d->suspect);
+    if (d->suspect) {
+        delivered = 0;
+        reason = d->suspect;
+    }
     if (delivered) {
         s->cnt.deliveries++;
-        st_set_known(s, d->dom, d->vcpu);
+        s->vs[d->vidx].last_delivered = d->id;
     }
-
-    if (!d->nchains && delivered) {
+    if (!d->nchains && (delivered || d->suspect)) {
         /*
-         * A delivery no traced event explains (e.g. an unmask): an orphan.
-         * Just after a gap, the event that opened it is probably among the
-         * lost records: incomplete.
+         * A delivery no traced event explains (e.g. a 2-level unmask): an
+         * orphan.  Just after a gap, the event that opened it is probably
+         * among the lost records: incomplete.
          */
         struct chain *c = st_chain_new(s, CHAIN_SRC_UNKNOWN);
         if (c) {
@@ -101,12 +123,13 @@ void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered)
             if (st_attach(s, d, c) == 0 && !d->after_gap)
                 c->outcome = CHAIN_ORPHAN;
         }
-        if (d->after_gap)
+        if (d->after_gap) {
             delivered = 0;
+            reason = REASON_AFTER_GAP;
+        }
     }
-    for (i = 0; i < d->nchains; i++) {
+    for (size_t i = 0; i < d->nchains; i++) {
         struct chain *c = d->chains[i];
-        uint8_t outcome;
 
         /* the shared stages from where this chain joined on */
         uint64_t from = c->nstages ? c->stages[c->nstages - 1].tsc : 0;
@@ -114,13 +137,44 @@ void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered)
             if (d->stages[k].tsc >= from && c->nstages < CHAIN_MAX_STAGES)
                 c->stages[c->nstages++] = d->stages[k];
         c->delivery = d->id;
-        if (!delivered)
-            outcome = CHAIN_INCOMPLETE;
-        else if (c->outcome == CHAIN_ORPHAN)
-            outcome = CHAIN_ORPHAN;
-        else
-            outcome = i == 0 && !c->outcome ? CHAIN_COMPLETE : CHAIN_COALESCED;
-        st_finish(s, c, outcome);
+        if (!delivered) {
+            st_cut(s, c, reason);
+        } else if (c->outcome == CHAIN_ORPHAN) {
+            st_finish(s, c, CHAIN_ORPHAN);
+        } else if (i == 0 && !c->outcome) {
+            st_finish(s, c, CHAIN_COMPLETE);
+        } else {
+            c->via = VIA_DELIVERY;
+            st_finish(s, c, CHAIN_COALESCED);
+        }
+    }
+    d->nchains = 0;
+    st_delivery_free(d);
+}
+
+void st_close_consumed(struct stitcher *s, struct delivery *d)
+{
+    uint64_t handler = s->vs[d->vidx].last_delivered;
+
+    if (d->suspect) {
+        st_close_delivery(s, d, 0, d->suspect);
+        return;
+    }
+    unlink_delivery(s, d, 1);
+    for (size_t i = 0; i < d->nchains; i++) {
+        struct chain *c = d->chains[i];
+        uint64_t from = c->nstages ? c->stages[c->nstages - 1].tsc : 0;
+
+        if (c->outcome == CHAIN_ORPHAN) {       /* nothing it explains */
+            st_cut(s, c, REASON_STALE);
+            continue;
+        }
+        for (unsigned k = 0; k < d->nstages; k++)
+            if (d->stages[k].tsc >= from && c->nstages < CHAIN_MAX_STAGES)
+                c->stages[c->nstages++] = d->stages[k];
+        c->delivery = handler ? handler : d->id;
+        c->via = VIA_HANDLER;
+        st_finish(s, c, CHAIN_COALESCED);
     }
     d->nchains = 0;
     st_delivery_free(d);
@@ -129,12 +183,18 @@ void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered)
 /* A chain joins the open delivery of its vCPU, or ends coalesced. */
 void st_coalesce(struct stitcher *s, struct chain *c)
 {
-    struct delivery *d = st_find_open(s, c->dom, c->vcpu, NULL);
+    struct vstate *v = st_vcpu_find(s, c->dom, c->vcpu);
+    struct delivery *d = v ? v->open : NULL;
 
     if (!d) {
         /* the upcall it rode on may be one a gap hid */
-        st_finish(s, c, st_known_epoch(s, c->dom, c->vcpu) < s->epoch
-                            ? CHAIN_INCOMPLETE : CHAIN_COALESCED);
+        if ((v ? v->epoch : 0) < s->epoch) {
+            st_cut(s, c, REASON_GAP);
+        } else {
+            c->via = VIA_HANDLER;   /* an upcall pending, no delivery open */
+            c->delivery = v ? v->last_delivered : 0;
+            st_finish(s, c, CHAIN_COALESCED);
+        }
         return;
     }
     c->outcome = CHAIN_COALESCED;   /* marks it as a rider, not the opener */
@@ -149,76 +209,179 @@ static int has_stage(const struct delivery *d, uint8_t kind)
     return 0;
 }
 
-/* A delivery stage for (dom, vcpu); returns the open delivery or NULL. */
-static struct delivery *delivery_stage(struct stitcher *s, const struct hv_rec *r,
-                                       int32_t dom, int32_t vcpu, uint8_t kind)
+/* The open, undelivered delivery of (dom, vcpu), or NULL (counted). */
+static struct delivery *open_for(struct stitcher *s, int32_t dom, int32_t vcpu)
 {
-    struct delivery *d = st_find_open(s, dom, vcpu, NULL);
+    struct delivery *d = st_find_open(s, dom, vcpu);
 
     if (!d || d->delivered) {
         s->cnt.unattached++;
         return NULL;
     }
-    st_add_stage(d->stages, &d->nstages, r, kind);
     return d;
 }
 
-/* JOIN DELIVERY, nothing more: kick, hvm_assert, assert_tasklet. */
+/* A stage recorded on the vCPU's side: it runs there. */
+static void on_target(struct delivery *d, const struct hv_rec *r)
+{
+    d->target_cpu = r->cpu;
+    d->left_open = 1;
+}
+
+/* JOIN DELIVERY, nothing more: assert_tasklet. */
 void on_delivery_stage(struct stitcher *s, const struct hv_rec *r,
                        const struct roles *v, uint8_t stage)
 {
-    delivery_stage(s, r, v->dom, v->vcpu, stage);
+    struct delivery *d = open_for(s, v->dom, v->vcpu);
+
+    if (d)
+        st_add_stage(d->stages, &d->nstages, r, stage);
+}
+
+void on_hvm_assert(struct stitcher *s, const struct hv_rec *r,
+                   const struct roles *v, uint8_t stage)
+{
+    struct delivery *d = open_for(s, v->dom, v->vcpu);
+
+    if (!d)
+        return;
+    d->hvm = 1;
+    if (v->code == HVP_ASSERT_UPCALL_VEC || v->code == HVP_ASSERT_CALLBACK_VEC)
+        d->want_vector = (uint32_t)v->arg;
+    if (v->code != HVP_ASSERT_TASKLET)
+        d->left_open = 1;           /* the rest happens where the vCPU runs */
+    st_add_stage(d->stages, &d->nstages, r, stage);
+}
+
+void on_kick(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
+             uint8_t stage)
+{
+    struct vstate *vs = st_vcpu_find(s, v->dom, v->vcpu);
+    struct delivery *d = open_for(s, v->dom, v->vcpu);
+    int32_t target = v->arg == 0xffffffffu ? r->cpu : (int32_t)v->arg;
+
+    if (vs)                         /* Xen says whether it runs, and where */
+        vs->cpu = v->code ? target : NO_CPU;
+    if (!d)
+        return;
+    if (d->kicked) {
+        /*
+         * Other sources kick an HVM vCPU too (the vLAPIC timer, vPIC): not
+         * this delivery's.  A PV delivery has one kick: a second means the
+         * event that opened the next delivery was lost.
+         */
+        if (!d->hvm)
+            d->suspect = REASON_SECOND_KICK;
+        s->cnt.unattached++;
+        return;
+    }
+    d->kicked = d->left_open = 1;
+    d->was_running = v->code != 0;
+    if (v->code)                    /* where the VCPU_KICK softirq goes */
+        d->target_cpu = target;
+    st_add_stage(d->stages, &d->nstages, r, stage);
 }
 
 void on_intr_assist(struct stitcher *s, const struct hv_rec *r,
                     const struct roles *v, uint8_t stage)
 {
-    int window = v->code == HVP_INTR_WINDOW;
-    struct delivery *d = delivery_stage(s, r, v->dom, v->vcpu,
-                                        window ? STAGE_INTR_WINDOW : stage);
+    struct pcpu *pc = &s->pcpu[r->cpu];
+    struct delivery *d = open_for(s, v->dom, v->vcpu);
+    uint32_t vector = (uint32_t)v->arg;
 
-    if (d && !window) {
-        s->pcpu[r->cpu].entry = d;  /* the VM entry on this pCPU completes it */
-        d->vector = (uint32_t)v->arg;
+    if (!d)
+        return;
+    if (d->want_vector && vector != d->want_vector) {
+        s->cnt.unattached++;        /* another interrupt of the vCPU's */
+        return;
     }
-}
-
-void on_pv_bounce(struct stitcher *s, const struct hv_rec *r,
-                  const struct roles *v, uint8_t stage)
-{
-    struct delivery *d = delivery_stage(s, r, v->dom, v->vcpu, stage);
-
-    if (d)
-        st_close_delivery(s, d, 1);
+    on_target(d, r);
+    if (v->code == HVP_INTR_WINDOW) {
+        if (d->windowed) {
+            s->cnt.window_repeats++;
+            return;
+        }
+        d->windowed = 1;
+        st_add_stage(d->stages, &d->nstages, r, STAGE_INTR_WINDOW);
+        return;
+    }
+    /* injected (or RVI): the next VM entry on this pCPU completes it */
+    pc->inj_valid = 1;
+    pc->inj_dom = v->dom;
+    pc->inj_vcpu = v->vcpu;
+    pc->inj_vector = vector;
+    if (d->injected) {
+        s->cnt.reinjections++;
+        return;
+    }
+    d->injected = 1;
+    st_add_stage(d->stages, &d->nstages, r, stage);
 }
 
 void on_vmentry(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
                 uint8_t stage)
 {
     struct pcpu *pc = &s->pcpu[r->cpu];
-    struct delivery *d = pc->entry;
+    struct vstate *vs = st_vcpu_find(s, pc->run_dom, pc->run_vcpu);
+    struct delivery *d;
 
     (void)v;
+    if (vs && !pc->inj_valid)
+        vs->ran_tsc = r->tsc;       /* the guest runs */
+    if (!pc->inj_valid)
+        return;
+    pc->inj_valid = 0;
+    vs = st_vcpu_find(s, pc->inj_dom, pc->inj_vcpu);
+    if (!vs)
+        return;
+    vs->ran_tsc = r->tsc;
+    d = vs->open;
+    if (!d || d->delivered)
+        return;
+    /*
+     * The vector injected here delivers the vCPU's open delivery, also one
+     * that opened after the injection was made (its upcall rides on it).
+     */
+    on_target(d, r);
+    st_add_stage(d->stages, &d->nstages, r, stage);
+    d->vector = pc->inj_vector;
+    d->delivered = 1;               /* its EOI may follow */
+    vs->last_delivered = d->id;
+    vs->epoch = s->epoch;
+}
+
+void on_pv_bounce(struct stitcher *s, const struct hv_rec *r,
+                  const struct roles *v, uint8_t stage)
+{
+    struct vstate *vs = st_vcpu_find(s, v->dom, v->vcpu);
+    struct delivery *d = open_for(s, v->dom, v->vcpu);
+
+    if (vs)
+        vs->ran_tsc = r->tsc;
     if (!d)
         return;
+    /*
+     * A vCPU the kick found not running is switched in before it can
+     * bounce.  (A running one may bounce before its kick is even written:
+     * it sees upcall_pending on any return to guest; a lost kick shows on
+     * the mark's pCPU instead, see check_kick.)
+     */
+    if (!d->hvm && d->nchains && !d->after_gap && d->kicked && !d->was_running &&
+        !d->switched)
+        d->suspect = REASON_NO_PREDECESSOR;
+    on_target(d, r);
     st_add_stage(d->stages, &d->nstages, r, stage);
-    pc->entry = NULL;
-    if (d->vector) {
-        d->delivered = 1;           /* its EOI may follow */
-        st_set_known(s, d->dom, d->vcpu);
-    } else {
-        st_close_delivery(s, d, 1);
-    }
+    st_close_delivery(s, d, 1, REASON_NONE);
 }
 
 void on_eoi(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
             uint8_t stage)
 {
-    struct delivery *d = st_find_open(s, v->dom, v->vcpu, NULL);
+    struct delivery *d = st_find_open(s, v->dom, v->vcpu);
 
     if (d && d->delivered && d->vector == (uint32_t)v->arg) {
         st_add_stage(d->stages, &d->nstages, r, stage);
-        st_close_delivery(s, d, 1);
+        st_close_delivery(s, d, 1, REASON_NONE);
     }
 }
 
@@ -238,10 +401,10 @@ void on_stock_inj_virq(struct stitcher *s, const struct hv_rec *r,
     if (!s->opt.stock)
         return;
     /* stock Xen: the injection and the VM entry after it are all there is */
-    d = st_find_open(s, pc->run_dom, pc->run_vcpu, NULL);
+    d = st_find_open(s, pc->run_dom, pc->run_vcpu);
     if (d)
-        st_close_delivery(s, d, 0);
-    d = st_open_delivery(s, pc->run_dom, pc->run_vcpu);
+        st_close_delivery(s, d, 0, REASON_CUT);
+    d = st_open_delivery(s, r, pc->run_dom, pc->run_vcpu);
     if (!d)
         return;
     c = st_chain_new(s, CHAIN_SRC_UNKNOWN);
@@ -250,28 +413,57 @@ void on_stock_inj_virq(struct stitcher *s, const struct hv_rec *r,
     c->dom = pc->run_dom;
     c->vcpu = pc->run_vcpu;
     st_add_stage(d->stages, &d->nstages, r, stage);
-    if (st_attach(s, d, c) == 0)
-        pc->entry = d;
+    if (st_attach(s, d, c) == 0) {
+        pc->inj_valid = 1;
+        pc->inj_dom = pc->run_dom;
+        pc->inj_vcpu = pc->run_vcpu;
+        pc->inj_vector = 0;
+    }
 }
 
 void on_sched_wake(struct stitcher *s, const struct hv_rec *r,
                    const struct roles *v, uint8_t stage)
 {
-    struct delivery *d = st_find_open(s, v->dom, v->vcpu, NULL);
+    struct delivery *d = st_find_open(s, v->dom, v->vcpu);
 
-    if (d)
-        st_add_stage(d->stages, &d->nstages, r, stage);
+    if (!d)
+        return;
+    if (d->woken) {
+        if (!d->hvm && !d->delivered)
+            d->suspect = REASON_SECOND_KICK;
+        return;
+    }
+    d->woken = 1;
+    st_add_stage(d->stages, &d->nstages, r, stage);
 }
 
 void on_sched_switch(struct stitcher *s, const struct hv_rec *r,
                      const struct roles *v, uint8_t stage)
 {
     struct pcpu *pc = &s->pcpu[r->cpu];
+    struct vstate *prev = st_vcpu_find(s, pc->run_dom, pc->run_vcpu);
+    struct vstate *next;
     struct delivery *d;
 
+    if (prev && prev->cpu == r->cpu) {
+        prev->cpu = NO_CPU;
+        prev->ran_tsc = r->tsc;
+    }
     pc->run_dom = v->dom;
     pc->run_vcpu = v->vcpu;
-    d = st_find_open(s, pc->run_dom, pc->run_vcpu, NULL);
-    if (d && has_stage(d, STAGE_SCHED_WAKE) && !has_stage(d, stage))
+    next = st_vcpu(s, v->dom, v->vcpu);
+    if (!next)
+        return;
+    next->cpu = next->last_cpu = r->cpu;
+    next->ran_tsc = r->tsc;
+    next->sched_known = 1;
+    d = next->open;
+    if (d && !d->delivered) {
+        d->target_cpu = r->cpu;
+        d->switched = 1;
+    }
+    /* the vCPU was not running (woken, or runnable): its switch-in is a stage */
+    if (d && !d->delivered && !has_stage(d, stage) &&
+        (d->woken || (d->kicked && !d->was_running)))
         st_add_stage(d->stages, &d->nstages, r, stage);
 }

@@ -3,12 +3,16 @@
  * stitch_int.h - what the parts of the stitcher share; not an interface
  * (stitch.h is).  The parts:
  *
- *   stitch.c           setup, the record dispatch table, chains and the
- *                      ready queue, stitch_pop
+ *   stitch.c           setup, the record dispatch table, chains, the ready
+ *                      queue and its quarantine, stitch_pop
  *   stitch_source.c    per pCPU: source, set_pending, mark_pending
  *   stitch_delivery.c  per vCPU: the open delivery and its stages
- *   stitch_gap.c       lost records: cutting open chains, the quarantine,
- *                      which vCPUs a gap may have hidden
+ *   stitch_vcpu.c      the per-vCPU state (a hash map) and the open list
+ *   stitch_gap.c       lost records: what a gap on a pCPU cuts
+ *
+ * Work per record is O(1) expected: vCPU states are found through a hash
+ * map, the open deliveries are a list, per-pCPU work covers only the pCPUs
+ * that wrote (active[]).
  */
 #ifndef HVPATH_STITCH_INT_H
 #define HVPATH_STITCH_INT_H
@@ -16,14 +20,17 @@
 #include <stdint.h>
 
 #include "stitch.h"
+#include "u32map.h"
+#include "xt_reader.h"
 
 #define NO_STAGE STAGE_KIND_COUNT   /* HV_ON of a record that makes no stage */
+#define NO_CPU (-1)
 
 /* What a record's fields say, by role (the "roles" of its HV_ON entry). */
 struct roles {
     int32_t dom, vcpu, port;        /* 0 where the record has no such field */
-    uint32_t code;                  /* outcome, type, branch, coalesced */
-    uint64_t arg;                   /* pirq, virq, vector, first_tsc */
+    uint32_t code;                  /* outcome, type, branch, coalesced, was_running */
+    uint64_t arg;                   /* pirq, virq, vector, first_tsc, target_pcpu */
     uint8_t arg_present;            /* the record is long enough for arg */
 };
 
@@ -36,25 +43,58 @@ typedef void stitch_handler(struct stitcher *s, const struct hv_rec *r,
 
 struct delivery {
     uint64_t id;
-    uint8_t delivered;              /* HVM: injected and entered; waits for the EOI */
-    uint32_t vector;                /* the vector injected for it */
-    uint8_t after_gap;              /* opened with no event, just after a gap */
+    struct delivery *prev, *next;   /* the open list */
+    uint32_t vidx;                  /* its vCPU's state */
     int32_t dom, vcpu;
+    uint64_t open_tsc;              /* the mark_pending (or first record) that opened it */
+    int32_t open_cpu;               /* where it opened: its kick comes there */
+    int32_t target_cpu;             /* where its vCPU runs, NO_CPU unknown */
+    uint8_t delivered;              /* HVM: injected and entered; waits for the EOI */
+    uint8_t after_gap;              /* opened with no event, just after a gap */
+    uint8_t kicked, woken, hvm;     /* kick / sched_wake seen; an HVM_ASSERT seen */
+    uint8_t was_running;            /* its kick found the vCPU running */
+    uint8_t left_open;              /* the opening pCPU's part is done (kick, assert) */
+    uint8_t switched;               /* its vCPU was switched in while it was open */
+    uint8_t windowed, injected;     /* first intr_window / inject seen */
+    uint8_t suspect;                /* enum chain_reason: silent loss found */
+    uint32_t vector;                /* the vector injected for it */
+    uint32_t want_vector;           /* the vector hvm_assert raised (0 unknown) */
     uint8_t nstages;
     struct chain_stage stages[CHAIN_MAX_STAGES];
     struct chain **chains;
     size_t nchains, cap;
 };
 
+/* Per vCPU (dom, vcpu), found through stitcher.vmap. */
+struct vstate {
+    uint32_t key;
+    int32_t dom, vcpu;
+    struct delivery *open;          /* its open delivery, or NULL */
+    uint64_t epoch;                 /* the epoch its delivery state last changed in */
+    uint64_t last_delivered;        /* id of its last delivered delivery */
+    uint64_t ran_tsc;               /* last time it was seen running guest code */
+    int32_t cpu;                    /* pCPU it runs on now, NO_CPU none */
+    int32_t last_cpu;               /* pCPU it last ran on, NO_CPU unknown */
+    uint8_t sched_known;            /* a SCHED_SWITCH has named it */
+};
+
 /* Per pCPU. */
 struct pcpu {
+    uint8_t active;                 /* has written: in stitcher.active[] */
     uint8_t after_gap;              /* lost records here, no source record since */
     struct chain *cur;              /* between source and mark_pending */
     uint8_t cur_waits_mark;         /* set_pending done, mark_pending next */
     uint8_t irq_valid;              /* an IRQ_GUEST just before */
     uint64_t irq_tsc;
-    struct delivery *entry;         /* injected here, VMENTRY completes it */
-    int32_t run_dom, run_vcpu;      /* from TRC_SCHED_SWITCH (stock mode) */
+    /* an injection made here that the next VM entry completes */
+    uint8_t inj_valid;
+    int32_t inj_dom, inj_vcpu;
+    uint32_t inj_vector;
+    /* an uncoalesced mark_pending here whose kick (or hvm_assert) is next */
+    uint64_t expect_kick;           /* the delivery's id, 0 none */
+    int32_t expect_dom, expect_vcpu;
+    int32_t run_dom, run_vcpu;      /* from TRC_SCHED_SWITCH */
+    uint64_t last_tsc;              /* how far its stream has come */
 };
 
 /* One HV_ON entry of decoder/stages.def, resolved against the event table. */
@@ -75,6 +115,7 @@ struct on_entry {
 };
 
 #define NSTOCK_ON 8                 /* HV_ON entries outside TRC_HVPATH, at most */
+#define MAX_VSTATES (1u << 20)      /* vCPU states kept before idle ones are dropped */
 
 struct stitcher {
     struct stitch_options opt;
@@ -87,29 +128,32 @@ struct stitcher {
     struct on_entry *stock_on[NSTOCK_ON];
     unsigned nstock_on;
 
-    struct pcpu *pcpu;              /* XT_MAX_CPUS */
-    struct delivery **open;         /* open deliveries (few: one per busy vCPU) */
-    size_t nopen, open_cap;
+    struct pcpu *pcpu;              /* XT_MAX_CPUS, indexed by pCPU */
+    uint16_t *active;               /* the pCPUs that have written */
+    unsigned nactive;
 
-    struct chain **ready;           /* finished, in order */
+    struct vstate *vs;              /* per-vCPU states, through vmap */
+    size_t nvs, vs_cap;
+    struct u32map vmap;
+
+    struct delivery *open_head;     /* the open deliveries */
+    size_t nopen;
+
+    struct chain **ready;           /* finished, in order (the quarantine) */
     size_t ready_head, nready, ready_cap;
 
     /*
-     * Gaps.  epoch counts TRC_LOST_RECORDS; known[] remembers, per vCPU, the
-     * epoch in which its delivery state was last seen to change, so an
-     * event that finds no open delivery knows whether a gap may have hidden
-     * one.  last_tsc[] is how far each pCPU's stream has come: a finished
-     * chain stays in quarantine until every pCPU is past its last stage,
-     * because a gap on pCPU p is reported only when p writes again (its
-     * TRC_LOST_RECORDS carries the TSC the loss began at).
+     * The quarantine: a finished chain waits until every pCPU's stream is
+     * past its last stage (a pCPU reports lost records only when it writes
+     * again).  wm is the lowest last_tsc of the pCPUs that are not silent,
+     * wm_cpu the pCPU holding it; recomputed when that pCPU moves on.
      */
-    uint64_t epoch;
-    struct { uint32_t key; uint64_t epoch; } *known;
-    size_t nknown, known_cap;
-    uint64_t *last_tsc;
-    unsigned ncpus;
+    uint64_t wm, now;
+    int32_t wm_cpu;
+    uint8_t wm_stale;
     int finishing;
 
+    uint64_t epoch;                 /* TRC_LOST_RECORDS seen so far */
     uint64_t next_chain_id, next_delivery_id;
     struct chain **spare;           /* freed chains, reused (one per event otherwise) */
     size_t nspare, spare_cap;
@@ -119,6 +163,8 @@ struct stitcher {
 /* stitch.c: chains */
 struct chain *st_chain_new(struct stitcher *s, uint8_t source);
 void st_finish(struct stitcher *s, struct chain *c, uint8_t outcome);
+/* finish c as incomplete for reason (a reason it has already stays) */
+void st_cut(struct stitcher *s, struct chain *c, uint8_t reason);
 
 /* Append stage kind at r's TSC and pCPU to st[] (n of them so far). */
 static inline void st_add_stage(struct chain_stage *st, uint8_t *n,
@@ -132,36 +178,33 @@ static inline void st_add_stage(struct chain_stage *st, uint8_t *n,
     (*n)++;
 }
 
+/* stitch_vcpu.c */
+struct vstate *st_vcpu(struct stitcher *s, int32_t dom, int32_t vcpu);   /* creates */
+struct vstate *st_vcpu_find(const struct stitcher *s, int32_t dom, int32_t vcpu);
+struct delivery *st_find_open(const struct stitcher *s, int32_t dom, int32_t vcpu);
+void st_open_link(struct stitcher *s, struct delivery *d);
+void st_open_unlink(struct stitcher *s, struct delivery *d);
+/*
+ * Did the guest run on d's vCPU since d opened (so it can have cleared its
+ * evtchn_upcall_pending)?  Only on evidence: running at d's kick, running
+ * now, or seen running since.
+ */
+int st_guest_ran_since(const struct vstate *v, const struct delivery *d);
+void st_vcpu_free(struct stitcher *s);
+
 /* stitch_delivery.c */
-struct delivery *st_find_open(struct stitcher *s, int32_t dom, int32_t vcpu,
-                              size_t *index);
-struct delivery *st_open_delivery(struct stitcher *s, int32_t dom, int32_t vcpu);
+struct delivery *st_open_delivery(struct stitcher *s, const struct hv_rec *r,
+                                  int32_t dom, int32_t vcpu);
 int st_attach(struct stitcher *s, struct delivery *d, struct chain *c);
-void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered);
+/* close d: delivered, or its chains end incomplete for reason */
+void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered,
+                       uint8_t reason);
+/* the guest's running handler consumed d's events (see VIA_HANDLER) */
+void st_close_consumed(struct stitcher *s, struct delivery *d);
 void st_coalesce(struct stitcher *s, struct chain *c);
 void st_delivery_free(struct delivery *d);
 
 /* stitch_gap.c */
-uint64_t st_known_epoch(struct stitcher *s, int32_t dom, int32_t vcpu);
-void st_set_known(struct stitcher *s, int32_t dom, int32_t vcpu);
-void st_cut_all(struct stitcher *s);
-
-/*
- * Must finished chain c still wait?  Until every pCPU's stream is past its
- * last stage: a gap on a pCPU is reported only when that pCPU writes again
- * (its TRC_LOST_RECORDS carries the TSC the loss began at).
- */
-static inline int st_quarantined(const struct stitcher *s, const struct chain *c)
-{
-    uint64_t end;
-
-    if (s->finishing || !c->nstages)
-        return 0;
-    end = c->stages[c->nstages - 1].tsc;
-    for (unsigned p = 0; p < s->ncpus; p++)
-        if (s->last_tsc[p] && s->last_tsc[p] <= end)
-            return 1;
-    return 0;
-}
+void st_cut_all(struct stitcher *s, uint8_t reason);
 
 #endif /* HVPATH_STITCH_INT_H */

@@ -20,7 +20,7 @@ static struct chain *start(struct stitcher *s, const struct hv_rec *r,
     struct chain *c;
 
     if (pc->cur)
-        st_finish(s, pc->cur, CHAIN_INCOMPLETE);
+        st_cut(s, pc->cur, REASON_CUT);
     pc->cur = NULL;
     pc->cur_waits_mark = 0;
     c = st_chain_new(s, source);
@@ -124,20 +124,25 @@ void on_set_pending(struct stitcher *s, const struct hv_rec *r,
 
     /* the source just before on this pCPU must name this very port */
     if (c && (pc->cur_waits_mark || c->dom != v->dom || c->port != v->port)) {
-        st_finish(s, c, CHAIN_INCOMPLETE);
+        st_cut(s, c, REASON_CUT);
         c = NULL;
     }
     if (!c) {
-        c = st_chain_new(s, CHAIN_SRC_UNKNOWN);
+        /*
+         * No source record: a FIFO unmask of a pending port (set_pending
+         * from the unmask path is not "newly pending"), or a source Xen
+         * does not trace.  Just after a gap, its source may be lost.
+         */
+        c = st_chain_new(s, (outcome & (HVP_SP_NEW | HVP_SP_UPCALL)) == HVP_SP_UPCALL
+                                ? CHAIN_SRC_UNMASK : CHAIN_SRC_UNKNOWN);
         if (!c)
             return;
         c->dom = v->dom;
         c->port = v->port;
         if (pc->after_gap) {
-            /* its source record may be among the lost ones */
             pc->cur = NULL;
             st_add_stage(c->stages, &c->nstages, r, stage);
-            st_finish(s, c, CHAIN_INCOMPLETE);
+            st_cut(s, c, REASON_AFTER_GAP);
             return;
         }
     }
@@ -149,13 +154,14 @@ void on_set_pending(struct stitcher *s, const struct hv_rec *r,
         st_finish(s, c, CHAIN_DROPPED);
     } else if (outcome & HVP_SP_MASKED) {
         st_finish(s, c, CHAIN_MASKED);
-    } else if (!(outcome & HVP_SP_NEW)) {
-        st_finish(s, c, CHAIN_COALESCED);  /* the port was pending already */
-    } else if (!(outcome & HVP_SP_UPCALL)) {
-        st_coalesce(s, c);                 /* an upcall is pending already */
-    } else {
-        pc->cur = c;
+    } else if (outcome & HVP_SP_UPCALL) {
+        pc->cur = c;                    /* vcpu_mark_events_pending is next */
         pc->cur_waits_mark = 1;
+    } else if (!(outcome & HVP_SP_NEW)) {
+        c->via = VIA_PENDING;           /* the port was pending already */
+        st_finish(s, c, CHAIN_COALESCED);
+    } else {
+        st_coalesce(s, c);              /* an upcall is pending already */
     }
 }
 
@@ -164,10 +170,11 @@ void on_mark_pending(struct stitcher *s, const struct hv_rec *r,
 {
     struct pcpu *pc = &s->pcpu[r->cpu];
     struct chain *c = pc->cur;
+    struct vstate *vs;
     struct delivery *d;
 
     if (c && !(pc->cur_waits_mark && c->dom == v->dom && c->vcpu == v->vcpu)) {
-        st_finish(s, c, CHAIN_INCOMPLETE);
+        st_cut(s, c, REASON_CUT);
         c = NULL;
     }
     pc->cur = NULL;
@@ -180,12 +187,21 @@ void on_mark_pending(struct stitcher *s, const struct hv_rec *r,
             st_coalesce(s, c);
         return;
     }
-    /* a new upcall: a new delivery (a stale one for this vCPU is cut; one
-       that was delivered and awaited its EOI is done) */
-    d = st_find_open(s, v->dom, v->vcpu, NULL);
-    if (d)
-        st_close_delivery(s, d, d->delivered);
-    d = st_open_delivery(s, v->dom, v->vcpu);
+    /*
+     * A new upcall: evtchn_upcall_pending was clear.  The vCPU's delivery
+     * still open is done: delivered and waiting for its EOI; or, since only
+     * the guest clears the bit, consumed by its running upcall handler, if
+     * the guest can have run since it opened; if not, a record was lost.
+     */
+    vs = st_vcpu_find(s, v->dom, v->vcpu);
+    d = vs ? vs->open : NULL;
+    if (d && d->delivered)
+        st_close_delivery(s, d, 1, REASON_NONE);
+    else if (d && st_guest_ran_since(vs, d))
+        st_close_consumed(s, d);
+    else if (d)
+        st_close_delivery(s, d, 0, REASON_STALE);
+    d = st_open_delivery(s, r, v->dom, v->vcpu);
     if (!d) {
         free(c);
         return;
@@ -195,4 +211,8 @@ void on_mark_pending(struct stitcher *s, const struct hv_rec *r,
         st_add_stage(d->stages, &d->nstages, r, stage);
     else
         st_attach(s, d, c);
+    /* its kick (PV) or hvm_assert (HVM) is the next record here */
+    pc->expect_kick = d->id;
+    pc->expect_dom = v->dom;
+    pc->expect_vcpu = v->vcpu;
 }
