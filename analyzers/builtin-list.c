@@ -243,6 +243,25 @@ static void list_stages(const struct list_args *a)
             json_end_object(&j);
         }
         json_end_array(&j);
+        json_key(&j, "reasons");
+        json_begin_array(&j);
+        for (unsigned i = 1; i < REASON_COUNT; i++) {
+            json_begin_object(&j);
+            json_kv_str(&j, "name", chain_reason_name(i));
+            json_kv_str(&j, "what", chain_reason_what(i));
+            json_kv_bool(&j, "silent_loss", chain_reason_is_silent_loss(i));
+            json_end_object(&j);
+        }
+        json_end_array(&j);
+        json_key(&j, "vias");
+        json_begin_array(&j);
+        for (unsigned i = 0; i < VIA_COUNT; i++) {
+            json_begin_object(&j);
+            json_kv_str(&j, "name", chain_via_name(i));
+            json_kv_str(&j, "what", chain_via_what(i));
+            json_end_object(&j);
+        }
+        json_end_array(&j);
         json_key(&j, "stages");
         json_begin_array(&j);
         for (unsigned k = 0; k < STAGE_KIND_COUNT; k++) {
@@ -274,6 +293,13 @@ static void list_stages(const struct list_args *a)
         printf("\n| outcome | what |\n|---|---|\n");
         for (unsigned i = 0; i < CHAIN_OUTCOME_COUNT; i++)
             printf("| `%s` | %s |\n", chain_outcome_name(i), chain_outcome_what(i));
+        printf("\n| incomplete: reason | what |\n|---|---|\n");
+        for (unsigned i = 1; i < REASON_COUNT; i++)
+            printf("| `%s` | %s%s |\n", chain_reason_name(i), chain_reason_what(i),
+                   chain_reason_is_silent_loss(i) ? " (counted as suspected silent loss)" : "");
+        printf("\n| coalesced: via | what |\n|---|---|\n");
+        for (unsigned i = 0; i < VIA_COUNT; i++)
+            printf("| `%s` | %s |\n", chain_via_name(i), chain_via_what(i));
         printf("<!-- end generated -->\n");
         return;
     }
@@ -290,6 +316,12 @@ static void list_stages(const struct list_args *a)
     printf("\nOutcomes:\n");
     for (unsigned i = 0; i < CHAIN_OUTCOME_COUNT; i++)
         printf("  %-12s %s\n", chain_outcome_name(i), chain_outcome_what(i));
+    printf("\nWhy a chain is incomplete:\n");
+    for (unsigned i = 1; i < REASON_COUNT; i++)
+        printf("  %-16s %s\n", chain_reason_name(i), chain_reason_what(i));
+    printf("\nHow a coalesced chain was delivered:\n");
+    for (unsigned i = 0; i < VIA_COUNT; i++)
+        printf("  %-16s %s\n", chain_via_name(i), chain_via_what(i));
 }
 
 /* ---- the command --------------------------------------------------------- */

@@ -67,8 +67,12 @@ static int account(struct report *rp, const struct chain *c)
         return -1;
     g->chains++;
     g->outcomes[c->outcome]++;
-    /* latency only of what was delivered: a chain that ended in a delivery */
-    if ((c->outcome != CHAIN_COMPLETE && c->outcome != CHAIN_COALESCED) || !c->delivery)
+    /*
+     * Latency only of what was delivered: a chain that ended in a delivery
+     * whose end is traced (not one a running handler consumed).
+     */
+    if ((c->outcome != CHAIN_COMPLETE && c->outcome != CHAIN_COALESCED) || !c->delivery ||
+        c->via == VIA_HANDLER)
         return 0;
     if (hist_add(&g->h[E2E], chain_cycles(c), c->id))
         return -1;
@@ -134,10 +138,36 @@ static void print_log2(const struct chains *ch, const struct hist *h)
     }
 }
 
+/* "name N, name N" of the non-zero counts in n[0..count), or "none". */
+static void counts_line(char *buf, size_t len, const uint64_t *n, unsigned from,
+                        unsigned count, const char *(*name)(unsigned))
+{
+    size_t k = 0;
+
+    buf[0] = 0;
+    for (unsigned i = from; i < count && k < len; i++)
+        if (n[i])
+            k += (size_t)snprintf(buf + k, len - k, "%s%s %" PRIu64, k ? ", " : "",
+                                  name(i), n[i]);
+    if (!k)
+        snprintf(buf, len, "none");
+}
+
+static uint64_t silent_loss(const struct stitch_counters *sc)
+{
+    uint64_t n = 0;
+
+    for (unsigned i = 0; i < REASON_COUNT; i++)
+        if (chain_reason_is_silent_loss(i))
+            n += sc->reasons[i];
+    return n;
+}
+
 static void print_header(const struct chains *ch, const uint64_t *tot, FILE *out)
 {
     const struct trace_stats *st = &ch->stats;
-    char clk[160];
+    const struct stitch_counters *sc = stitch_counters(ch->stitcher);
+    char clk[160], line[400];
     uint64_t span = st->tsc_last - st->tsc_first;
 
     fprintf(out, "# hvpath report of %s\n", ch->opt.path);
@@ -149,6 +179,13 @@ static void print_header(const struct chains *ch, const uint64_t *tot, FILE *out
             " masked, %" PRIu64 " dropped, %" PRIu64 " incomplete, %" PRIu64 " orphan\n",
             tot[CHAIN_COMPLETE], tot[CHAIN_COALESCED], tot[CHAIN_MASKED],
             tot[CHAIN_DROPPED], tot[CHAIN_INCOMPLETE], tot[CHAIN_ORPHAN]);
+    counts_line(line, sizeof(line), sc->vias, 0, VIA_COUNT, chain_via_name);
+    fprintf(out, "# coalesced by: %s (handler: consumed by the guest's running upcall "
+            "handler, no end time)\n", line);
+    counts_line(line, sizeof(line), sc->reasons, 1, REASON_COUNT, chain_reason_name);
+    fprintf(out, "# incomplete by reason: %s\n", line);
+    fprintf(out, "# suspected silent loss: %" PRIu64 " chains (incomplete because their "
+            "records break the path's invariants)\n", silent_loss(sc));
     fprintf(out, "# clock: %s\n", hv_clock_describe(&ch->clock, clk, sizeof(clk)));
     if (!ch->probes)
         fprintf(out, "# stock hypervisor: no hv-probes records; chains hold only the "
@@ -242,7 +279,21 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
     json_kv_str(&j, "clock", hv_clock_describe(&ch->clock, clk, sizeof(clk)));
     json_kv_u64(&j, "tracer_excluded", ch->tracer_skipped);
     json_outcomes(&j, "chains", tot);
-    json_kv_u64(&j, "deliveries", stitch_counters(ch->stitcher)->deliveries);
+    {
+        const struct stitch_counters *sc = stitch_counters(ch->stitcher);
+        json_key(&j, "coalesced_by");
+        json_begin_object(&j);
+        for (unsigned i = 0; i < VIA_COUNT; i++)
+            json_kv_u64(&j, chain_via_name(i), sc->vias[i]);
+        json_end_object(&j);
+        json_key(&j, "incomplete_by");
+        json_begin_object(&j);
+        for (unsigned i = 1; i < REASON_COUNT; i++)
+            json_kv_u64(&j, chain_reason_name(i), sc->reasons[i]);
+        json_end_object(&j);
+        json_kv_u64(&j, "suspected_silent_loss", silent_loss(sc));
+        json_kv_u64(&j, "deliveries", sc->deliveries);
+    }
     json_key(&j, "groups");
     json_begin_array(&j);
     for (size_t i = 0; i < rp->ng; i++) {

@@ -40,9 +40,13 @@ static void print_text(const struct chains *ch, const struct chain *c)
 {
     uint64_t total = hv_clock_ns(&ch->clock, chain_cycles(c));
 
-    printf("chain %" PRIu64 " %s %s dom %d port %d vcpu %d", c->id,
-           chain_source_name(c->source), chain_outcome_name(c->outcome), c->dom,
-           c->port, c->vcpu);
+    printf("chain %" PRIu64 " %s %s", c->id, chain_source_name(c->source),
+           chain_outcome_name(c->outcome));
+    if (c->outcome == CHAIN_INCOMPLETE)
+        printf(" (%s)", chain_reason_name(c->reason));
+    else if (c->outcome == CHAIN_COALESCED)
+        printf(" (via %s)", chain_via_name(c->via));
+    printf(" dom %d port %d vcpu %d", c->dom, c->port, c->vcpu);
     if (c->delivery)
         printf(" delivery %" PRIu64, c->delivery);
     if (c->tracer)
@@ -71,6 +75,16 @@ static void print_jsonl(const struct chains *ch, const struct chain *c)
     json_kv_i64(&j, "port", c->port);
     json_kv_i64(&j, "vcpu", c->vcpu);
     json_kv_str(&j, "outcome", chain_outcome_name(c->outcome));
+    json_key(&j, "reason");
+    if (c->outcome == CHAIN_INCOMPLETE)
+        json_string(&j, chain_reason_name(c->reason));
+    else
+        json_null(&j);
+    json_key(&j, "via");
+    if (c->outcome == CHAIN_COALESCED)
+        json_string(&j, chain_via_name(c->via));
+    else
+        json_null(&j);
     json_kv_u64(&j, "delivery", c->delivery);
     json_kv_bool(&j, "tracer", c->tracer);
     json_key(&j, "stages");

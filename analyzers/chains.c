@@ -45,6 +45,8 @@ int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
     }
 
     so.stock = !ch->probes;
+    /* a pCPU silent this long stops holding finished chains back (stitch.h) */
+    so.silent_cycles = hv_clock_cycles(&ch->clock, CHAINS_SILENT_NS);
     ch->stitcher = stitch_new(&so);
     if (!ch->stitcher) {
         snprintf(err, errlen, "out of memory, or the event tables lack a field "

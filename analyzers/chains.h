@@ -14,6 +14,13 @@
 #include "stitch.h"
 #include "trace_stats.h"
 
+/*
+ * A pCPU that writes nothing for this long (TSC time) no longer holds
+ * finished chains back: they are released without waiting for a loss it
+ * might still report.  docs/report.md, "Limits".
+ */
+#define CHAINS_SILENT_NS 10000000u     /* 10 ms */
+
 struct chains_options {
     const char *path;
     double cpu_hz;                  /* --cpu-hz, 0 if not given */

@@ -83,6 +83,25 @@ uint64_t hv_clock_ns(const struct hv_clock *c, uint64_t delta)
     }
 }
 
+uint64_t hv_clock_cycles(const struct hv_clock *c, uint64_t ns)
+{
+    unsigned __int128 t;
+
+    switch (c->source) {
+    case HV_CLOCK_RECORDS:
+        t = ((unsigned __int128)ns << 32) / c->mul;
+        if (c->shift < 0)
+            t <<= -c->shift;
+        else
+            t >>= c->shift;
+        return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
+    case HV_CLOCK_CPU_HZ:
+        return (uint64_t)((double)ns * c->cpu_hz / 1e9 + 0.5);
+    default:
+        return 0;
+    }
+}
+
 const char *hv_clock_describe(const struct hv_clock *c, char *buf, unsigned len)
 {
     switch (c->source) {

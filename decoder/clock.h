@@ -43,6 +43,9 @@ int hv_clock_from_file(struct hv_clock *c, const char *path, char *err,
 /* Nanoseconds in delta TSC cycles (0 while the source is NONE). */
 uint64_t hv_clock_ns(const struct hv_clock *c, uint64_t delta);
 
+/* TSC cycles in ns nanoseconds, the inverse of hv_clock_ns (0 while NONE). */
+uint64_t hv_clock_cycles(const struct hv_clock *c, uint64_t ns);
+
 /* "clock records (mul 0x..., shift N)" / "--cpu-hz 2.4e9" / "none". */
 const char *hv_clock_describe(const struct hv_clock *c, char *buf, unsigned len);
 

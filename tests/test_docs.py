@@ -126,7 +126,10 @@ try:
     files = subprocess.run(["git", "-C", src, "ls-files"], capture_output=True, text=True,
                            check=True).stdout.split()
 except (OSError, subprocess.CalledProcessError):
-    files = [os.path.relpath(os.path.join(d, f), src) for d, _, fs in os.walk(src) for f in fs]
+    files = []
+    for d, dirs, fs in os.walk(src):
+        dirs[:] = [x for x in dirs if not x.startswith(("build", ".")) and x != "out"]
+        files += [os.path.relpath(os.path.join(d, f), src) for f in fs]
 sources = [f for f in files if re.search(r"(\.(c|h|def|sh|py|cmake|proto|js|html|css)|CMakeLists\.txt|\.ci/run)$", f)]
 missing = []
 for f in sources:
