@@ -6,6 +6,7 @@
 #include "trace_stats.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,6 +101,8 @@ struct part {
     uint64_t lost, lost_events, tsc_first, tsc_last;
     int have_tsc;
     int rc;
+    atomic_int stop;                /* set by the other thread: give up, the
+                                       result will not be used */
     char err[600];
 };
 
@@ -117,6 +120,10 @@ static void *count_part(void *arg)
     if (map_grow(&p->map))
         goto oom;
     while ((rc = xt_next_batch(p->r, p->batch, BATCH)) > 0) {
+        if (atomic_load_explicit(&p->stop, memory_order_relaxed)) {
+            snprintf(p->err, sizeof(p->err), "%s: abandoned", p->path);
+            return NULL;
+        }
         for (int i = 0; i < rc; i++) {
             const struct hv_rec *rec = &p->batch[i];
             struct slot *d = &p->direct[(rec->event ^ rec->event >> 12) & (DIRECT - 1)];
@@ -243,6 +250,8 @@ static int part_add(struct part *a, struct part *b)
 }
 
 #define SPLIT_MIN (64u << 20)       /* smaller files are not worth a thread */
+#define CUT_SPAN (64u << 20)        /* where a cut is looked for after the
+                                       middle: windows are far smaller */
 
 int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
                         char *err, size_t errlen)
@@ -256,14 +265,20 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
     memset(st, 0, sizeof(*st));
     /*
      * Two threads, each half the file, when it is big, there are two CPUs,
-     * and a window header is found near the middle.  (Tolerant reading
-     * resynchronises after damage; it stays in one piece.)
+     * and a window header is found in the CUT_SPAN bytes after the middle.
+     * (Tolerant reading resynchronises after damage; it stays in one piece.)
+     * Looking for the cut opens the file first, which checks the header at
+     * byte 0: a file that is not a trace fails there at once, is not split,
+     * and the first part below gives the error on open.  Nor is a damaged
+     * stretch after the middle read on through: past CUT_SPAN, one piece.
      */
     if (knob)
         split_min = strtoull(knob, NULL, 0);
     if (!tolerant && !stat(path, &sb) && (uint64_t)sb.st_size >= split_min &&
         sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
-        xt_find_window(path, (uint64_t)sb.st_size / 2, &mid, err, errlen) != 1)
+        xt_find_window_in(path, (uint64_t)sb.st_size / 2,
+                          (uint64_t)sb.st_size / 2 + CUT_SPAN, &mid, err,
+                          errlen) != 1)
         mid = 0;
 
     a = part_new(path, tolerant, 0, mid);
@@ -278,8 +293,12 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
         }
     }
     count_part(a);
-    if (b)
+    if (b) {
+        /* the second part is of no use if the first failed or ran past the cut */
+        if (a->rc || a->xt.end_offset != mid)
+            atomic_store_explicit(&b->stop, 1, memory_order_relaxed);
         pthread_join(tid, NULL);
+    }
     if (a->rc) {
         snprintf(err, errlen, "%s", a->err);
         goto fail;

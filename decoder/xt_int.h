@@ -69,6 +69,10 @@ struct xt_reader {
 
     struct scanner scan;            /* feeds cursors in either mode */
     struct chunk scan_ch;           /* TSC order: the scanner's own buffer */
+    uint64_t windows_end;           /* TSC order: the end of the last window
+                                       the first pass found (0 before it);
+                                       only damage follows, so the merge's
+                                       scanner stops there */
 
     /* file order: one cursor, per-pCPU TSC state kept separately */
     struct cursor file_cur;
@@ -115,5 +119,13 @@ static inline const uint8_t *xt_chunk_get(struct xt_reader *r, struct chunk *ch,
  */
 int xt_scan_next(struct xt_reader *r, struct scanner *s, struct window *w,
                  int count);
+
+/*
+ * Check the header at byte 0 through s's chunk, consuming nothing: -1 (the
+ * message in r->err) where xt_scan_next would fail there, else 0 (damage
+ * that tolerant mode skips is left to it).  So a file that is not a trace is
+ * rejected on open, before anything else reads it.
+ */
+int xt_scan_first(struct xt_reader *r, struct scanner *s);
 
 #endif /* HVPATH_XT_INT_H */

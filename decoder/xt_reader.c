@@ -8,7 +8,8 @@
  *   scanner   walks the TRC_TRACE_CPU_CHANGE headers in file order, jumping
  *             over window bodies.  xt_open runs it once over the whole file
  *             to validate the structure and learn the set of pCPUs before
- *             any record is yielded; later it runs lazily to feed cursors.
+ *             any record is yielded; later it runs lazily to feed cursors,
+ *             up to the end of the last window that first pass found.
  *   cursor    decodes the t_rec records of one pCPU's windows through a
  *             bounded read buffer (pread; no mmap, so the resident set does
  *             not grow with the file).
@@ -321,10 +322,14 @@ static int prescan(struct xt_reader *r, uint8_t *seen)
 {
     struct scanner s = { 0, &r->scan_ch };
     struct window w;
+    uint64_t end = 0;
     int rc;
 
-    while ((rc = xt_scan_next(r, &s, &w, 1)) > 0)
+    while ((rc = xt_scan_next(r, &s, &w, 1)) > 0) {
         seen[w.cpu] = 1;
+        end = s.pos;
+    }
+    r->windows_end = end;           /* only now: it would stop this pass */
     return rc;
 }
 
@@ -375,6 +380,11 @@ int xt_open_fd(int fd, const char *name, const struct xt_options *opt,
         r->scan.pos = opt->from;
         /* headers and bodies through one buffer: one read serves both */
         r->scan.ch = &r->file_cur.ch;
+        /* not a trace: say so now, not after a caller has read elsewhere */
+        if (opt->from == 0 && xt_scan_first(r, &r->scan)) {
+            snprintf(err, errlen, "%s", r->err);
+            goto fail;
+        }
         *out = r;
         return 0;
     }

@@ -19,7 +19,12 @@
  * In TSC order xt_open checks every window header (not the records) before
  * the first record is yielded.  In file order there is no such first pass:
  * headers are checked as the reader reaches them, so a consumer that must
- * not emit a prefix of a damaged file reads it through once first.
+ * not emit a prefix of a damaged file reads it through once first.  Either
+ * way xt_open checks the header at byte 0 before anything else is read, so
+ * a file that is not a trace fails there, at once, in every mode.
+ *
+ * Resynchronising after damage (tolerant) looks for the next plausible
+ * header by scanning for its first word, at read speed.
  */
 #ifndef HVPATH_XT_READER_H
 #define HVPATH_XT_READER_H
@@ -100,6 +105,14 @@ int xt_cpu_tsc_edges(const struct xt_reader *r, unsigned cpu, uint64_t *first,
  */
 int xt_find_window(const char *path, uint64_t near, uint64_t *at, char *err,
                    size_t errlen);
+
+/*
+ * The same, but only a header that starts below to (0: the end of the file),
+ * so a caller that needs one near an offset does not read on through a long
+ * damaged stretch.  Both fail (-1) on a file whose first header is unsound.
+ */
+int xt_find_window_in(const char *path, uint64_t from, uint64_t to, uint64_t *at,
+                      char *err, size_t errlen);
 
 /* Message of the last error ("FILE: byte N: what"). */
 const char *xt_error(const struct xt_reader *r);
