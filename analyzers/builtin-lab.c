@@ -32,6 +32,7 @@ struct lab_args {
     int action;
     const char *scenario, *xen, *guest, *events, *out;
     char icount[8], tbuf[16], n[24], timeout[16];
+    int same_vcpu;
 };
 
 /*
@@ -41,7 +42,8 @@ struct lab_args {
 #define LAB_SCENARIOS "pingpong, pingpong-domu, idle, disk, guest-boot"
 
 /* long options only: keys outside the character range */
-enum { OPT_SCENARIO = 0x100, OPT_XEN, OPT_GUEST, OPT_ICOUNT, OPT_TIMEOUT, OPT_EVENTS, OPT_TBUF };
+enum { OPT_SCENARIO = 0x100, OPT_XEN, OPT_GUEST, OPT_ICOUNT, OPT_TIMEOUT, OPT_EVENTS, OPT_TBUF,
+       OPT_SAME_VCPU };
 
 static const struct argp_option lab_options[] = {
     { NULL, 0, NULL, 0, "What to run (run):", 0 },
@@ -50,6 +52,9 @@ static const struct argp_option lab_options[] = {
     { NULL, 'n', "N", 0,
       "passed to the scenario; for pingpong*, the notifications in both "
       "directions (1000: 500 round trips; default 1000)", 0 },
+    { "same-vcpu", OPT_SAME_VCPU, NULL, 0,
+      "pingpong: each port notifies its sender's own vCPU (default: the receiver's, "
+      "so every notification crosses vCPUs)", 0 },
     { "output", 'o', "DIR", 0,
       "where the results go (host.xt, manifest.json, console.log, ...): new, "
       "empty, or from an earlier lab run", 0 },
@@ -114,6 +119,9 @@ static error_t lab_parse(int key, char *arg, struct argp_state *st)
         return 0;
     case 'o':
         a->out = arg;
+        return 0;
+    case OPT_SAME_VCPU:
+        a->same_vcpu = 1;
         return 0;
     case OPT_XEN:
         if (!*arg)
@@ -239,7 +247,7 @@ int cmd_lab(int argc, char **argv)
         set("HVPATH_LAB_GUEST", a.guest) || set("HVPATH_LAB_ICOUNT", a.icount) ||
         set("HVPATH_LAB_EVENTS", a.events) || set("HVPATH_LAB_TBUF", a.tbuf) ||
         set("HVPATH_LAB_N", a.n) || set("HVPATH_LAB_TIMEOUT", a.timeout) ||
-        set("HVPATH_LAB_OUT", a.out))
+        set("HVPATH_LAB_OUT", a.out) || set("HVPATH_LAB_SAME_VCPU", a.same_vcpu ? "1" : "0"))
         return HV_EXIT_DATA;
     execl(script, script, (char *)NULL);
     fprintf(stderr, "hvpath lab: exec %s: %s\n", script, strerror(errno));

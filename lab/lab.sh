@@ -17,6 +17,7 @@
 #   HVPATH_LAB_N         passed to the scenario
 #   HVPATH_LAB_TIMEOUT   seconds, or empty: 900 for run, 14400 for shell
 #   HVPATH_LAB_OUT       the output directory (run)
+#   HVPATH_LAB_SAME_VCPU 1: event workloads bind a port to its sender's vCPU
 #   HVPATH_BINDIR        the project's in-lab binaries (pingpong, ...);
 #                        unset: scenarios/ is built here with cmake
 #   HVPATH_CACHE         cache root (default ~/.cache/hvpath); the lab uses
@@ -47,6 +48,7 @@ cmd=$HVPATH_LAB_CMD
 scenario=${HVPATH_LAB_SCENARIO:-} xen=${HVPATH_LAB_XEN:-stock} guest=${HVPATH_LAB_GUEST:-}
 icount=${HVPATH_LAB_ICOUNT:-} events=${HVPATH_LAB_EVENTS:-0x0ffff000} tbuf=${HVPATH_LAB_TBUF:-256}
 n=${HVPATH_LAB_N:-1000} timeout_s=${HVPATH_LAB_TIMEOUT:-} outdir=${HVPATH_LAB_OUT:-}
+same_vcpu=${HVPATH_LAB_SAME_VCPU:-0}
 if [[ $cmd == run ]]; then
     [[ -r $scendir/$scenario.sh ]] || die "no scenario '$scenario' (no $scendir/$scenario.sh)"
     [[ -n $outdir ]] || die "run needs an output directory"
@@ -184,7 +186,7 @@ outdir=$(cd "$outdir" && pwd)
 
 # the scenario gets the QEMU limit minus a margin for boot and collection
 stimeout=$((timeout_s > 240 ? timeout_s - 120 : timeout_s / 2))
-dom0_args+=" hvpath.scenario=$scenario hvpath.n=$n hvpath.events=$events hvpath.tbuf=$tbuf hvpath.stimeout=$stimeout"
+dom0_args+=" hvpath.scenario=$scenario hvpath.n=$n hvpath.events=$events hvpath.tbuf=$tbuf hvpath.stimeout=$stimeout hvpath.same_vcpu=$same_vcpu"
 
 log "booting Xen + dom0 (QEMU TCG, cpu $cpu${icount:+, icount shift=$icount}, limit ${timeout_s}s)"
 vm_t0=$SECONDS
@@ -225,6 +227,7 @@ fi
     echo "events=$events"
     echo "tbuf_pages=$tbuf"
     echo "n=$n"
+    echo "same_vcpu=$same_vcpu"
     echo "icount_shift=${icount:-null}"
     echo "qemu_cpu=$cpu"
     echo "image_key=$key"

@@ -10,6 +10,7 @@
 #   hvpath.events=MASK       xentrace -e MASK
 #   hvpath.tbuf=PAGES        xentrace -S PAGES (per-CPU trace buffer)
 #   hvpath.stimeout=SECS     the scenario is killed after this long
+#   hvpath.same_vcpu=1       event workloads: a port notifies its sender's vCPU ($SAME_VCPU)
 #
 # Results go to /tmp/out, which is written as a tar archive onto /dev/vda at
 # the end (the host unpacks it).  /tmp/out/lab.env holds key=value facts the
@@ -37,7 +38,7 @@ mkdir -p "$OUT" /root
 kv dom0_init_uptime "$(uptime_s)"
 
 # ---- parameters -------------------------------------------------------------
-MODE=run SCEN=idle GUEST=none N=1000 EVENTS=0x0ffff000 TBUF=256 STIMEOUT=600
+MODE=run SCEN=idle GUEST=none N=1000 EVENTS=0x0ffff000 TBUF=256 STIMEOUT=600 SAME_VCPU=0
 for w in $(cat /proc/cmdline); do
     case $w in
     hvpath.mode=*)     MODE=${w#*=} ;;
@@ -47,6 +48,7 @@ for w in $(cat /proc/cmdline); do
     hvpath.events=*)   EVENTS=${w#*=} ;;
     hvpath.tbuf=*)     TBUF=${w#*=} ;;
     hvpath.stimeout=*) STIMEOUT=${w#*=} ;;
+    hvpath.same_vcpu=*) SAME_VCPU=${w#*=} ;;
     esac
 done
 note "mode=$MODE scenario=$SCEN guest=$GUEST n=$N events=$EVENTS tbuf=$TBUF"
@@ -91,7 +93,7 @@ fi
 kv dom0_mem_kb "$(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo)"
 
 case $GUEST in none|pv|pvh) ;; *) fail "unknown guest type '$GUEST'" ;; esac
-export OUT N GUEST SCEN
+export OUT N GUEST SCEN SAME_VCPU
 export HVPATH_SCENARIO_JSON=$OUT/scenario.json
 
 # ---- shell mode -------------------------------------------------------------

@@ -10,7 +10,9 @@
  * event is drained before the first ping; otherwise two tokens would circulate.
  *
  * Thread A (pinned to the first CPU) sends the pings, thread B (second CPU)
- * answers each ping with a pong.  Each step is: notify, poll + read own fd,
+ * answers each ping with a pong.  Each port notifies the vCPU of the thread
+ * waiting on it (its IRQ's affinity is set so), so every notification
+ * crosses vCPUs; -s makes each port notify its sender's vCPU instead.  Each step is: notify, poll + read own fd,
  * write the port back to unmask.  N counts notifications in both directions,
  * so N=1000 is 500 round trips; an odd N ends with a ping nobody answers.
  *
@@ -56,6 +58,8 @@ struct side {
     hv_evtchn e;
     hv_port_t port;     /* local port: notifications for this side arrive here */
     int cpu;            /* CPU to pin to, -1 = none */
+    int irq;            /* Linux IRQ of `port` (evtchn driver), -1 unknown */
+    int notify_cpu;     /* vCPU `port` notifies (its IRQ's affinity), -1 unknown */
     uint64_t sent;      /* notifications sent from this side */
     uint64_t received;  /* notifications received on this side */
     uint64_t unexpected; /* events read for a port other than `port` */
@@ -63,7 +67,9 @@ struct side {
     int error;
 };
 
-static struct side A = { .name = "A" }, B = { .name = "B" };
+static struct side A = { .name = "A", .irq = -1, .notify_cpu = -1 },
+                   B = { .name = "B", .irq = -1, .notify_cpu = -1 };
+static int same_vcpu;               /* -s: a port notifies its sender's vCPU */
 static uint64_t n_total = 1000;     /* notifications in both directions */
 static int timeout_ms = 5000;       /* per wait */
 static int first_timeout_ms = 5000; /* the responder's wait for the first ping */
@@ -98,6 +104,69 @@ static void pin(int cpu)
     int r = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
     if (r)
         fprintf(stderr, "pingpong: pinning to CPU %d: %s\n", cpu, strerror(r));
+}
+
+/*
+ * Which vCPU a port notifies.  Linux's evtchn driver gives each bound port
+ * its own IRQ ("evtchn:<comm>" in /proc/interrupts) and spreads them over
+ * the vCPUs round-robin: pinning the threads does not choose it.  Setting
+ * the IRQ's affinity rebinds the port in Xen (EVTCHNOP_bind_vcpu), so the
+ * port's notifications are set pending for, and kick, that vCPU.
+ *
+ * evtchn_irqs() lists the IRQs the driver has bound; the one that is new
+ * after a bind is the new port's.
+ */
+#define MAX_EVTCHN_IRQS 256
+
+static int evtchn_irqs(int *irqs, int max)
+{
+    FILE *f = fopen("/proc/interrupts", "r");
+    char line[512];
+    int n = 0;
+
+    if (!f)
+        return 0;
+    while (n < max && fgets(line, sizeof line, f)) {
+        int irq;
+        if (strstr(line, "evtchn:") && sscanf(line, " %d:", &irq) == 1)
+            irqs[n++] = irq;
+    }
+    fclose(f);
+    return n;
+}
+
+/* The IRQ in `after` but not in `before`, or -1. */
+static int new_irq(const int *before, int nb, const int *after, int na)
+{
+    for (int i = 0; i < na; i++) {
+        int seen = 0;
+        for (int j = 0; j < nb && !seen; j++)
+            seen = after[i] == before[j];
+        if (!seen)
+            return after[i];
+    }
+    return -1;
+}
+
+/* Point s's port (IRQ s->irq) at vCPU cpu; s->notify_cpu says what holds. */
+static void bind_port_vcpu(struct side *s, int cpu)
+{
+    char path[64];
+    FILE *f;
+
+    if (s->irq < 0 || cpu < 0) {
+        fprintf(stderr, "pingpong: no IRQ found for port %u: it notifies whichever "
+                "vCPU Linux chose\n", s->port);
+        return;
+    }
+    snprintf(path, sizeof path, "/proc/irq/%d/smp_affinity_list", s->irq);
+    f = fopen(path, "w");
+    if (!f || fprintf(f, "%d\n", cpu) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "pingpong: binding port %u (irq %d) to vCPU %d: %s\n", s->port,
+                s->irq, cpu, strerror(errno));
+        return;
+    }
+    s->notify_cpu = cpu;
 }
 
 /* Wait up to `ms` for one event on side s; 0 = got it, 1 = timeout/stop, -1 = error.
@@ -231,14 +300,16 @@ static uint64_t pct(const uint64_t *v, uint64_t n, double p)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: pingpong [-n NOTIFICATIONS] [-o JSON-FILE] [-t TIMEOUT-MS] [-c CPU-A,CPU-B]\n"
+            "usage: pingpong [-n NOTIFICATIONS] [-o JSON-FILE] [-t TIMEOUT-MS] [-c CPU-A,CPU-B] [-s]\n"
             "       pingpong -r [-n N] [-t MS] [-w FIRST-WAIT-MS]    (responder, in a domU)\n"
             "       pingpong -R DOMID:PORT [-n N] [-o JSON] [-t MS]  (initiator, in dom0)\n"
             "  -n  notifications in both directions (default 1000 = 500 round trips)\n"
             "  -o  write the result as JSON here (default: stdout only)\n"
             "  -t  give up when an event does not arrive within this many ms (default 5000)\n"
             "  -w  responder: wait this long for the first ping (default 600000)\n"
-            "  -c  CPUs to pin the two threads to (default 0,1; 0,0 with one CPU)\n");
+            "  -c  CPUs to pin the two threads to (default 0,1; 0,0 with one CPU)\n"
+            "  -s  each port notifies its sender's vCPU (default: the receiver's, so\n"
+            "      every notification crosses vCPUs)\n");
     exit(2);
 }
 
@@ -291,14 +362,19 @@ static int initiator(unsigned peer_dom, hv_port_t peer_port, const char *out)
         perror("pingpong: open /dev/xen/evtchn");
         return 1;
     }
+    int before[MAX_EVTCHN_IRQS], after[MAX_EVTCHN_IRQS];
+    int nb = evtchn_irqs(before, MAX_EVTCHN_IRQS);
     if (hv_bind_interdomain(&A.e, peer_dom, peer_port, &A.port) < 0) {
         perror("pingpong: bind_interdomain");
         return 1;
     }
     /* Xen marks our freshly bound port pending: drain it first. */
     int drained = drain(&A, 200);
-    printf("pingpong: port %u bound to d%u port %u, drained %d pending event(s), cpu %d, N=%" PRIu64 "\n",
-           A.port, peer_dom, peer_port, drained, A.cpu, n_total);
+    A.irq = new_irq(before, nb, after, evtchn_irqs(after, MAX_EVTCHN_IRQS));
+    bind_port_vcpu(&A, A.cpu);      /* the pongs wake dom0 on the thread's vCPU */
+    printf("pingpong: port %u bound to d%u port %u, drained %d pending event(s), cpu %d, "
+           "notifies vCPU %d (irq %d), N=%" PRIu64 "\n",
+           A.port, peer_dom, peer_port, drained, A.cpu, A.notify_cpu, A.irq, n_total);
     fflush(stdout);
     pthread_barrier_init(&start_barrier, NULL, 1);
     uint64_t t_start = now_ns(), tsc_start = tsc();
@@ -335,6 +411,8 @@ static int initiator(unsigned peer_dom, hv_port_t peer_port, const char *out)
                 peer_dom, peer_port, A.port);
         fprintf(f, "  \"domids\": [0, %u],\n", peer_dom);
         fprintf(f, "  \"dom0_cpu\": %d,\n", A.cpu);
+        fprintf(f, "  \"dom0_port_irq\": %d,\n", A.irq);
+        fprintf(f, "  \"dom0_port_notify_vcpu\": %d,\n", A.notify_cpu);
         fprintf(f, "  \"drained_before_start\": %d,\n", drained);
         fprintf(f, "  \"stray_after_end\": %d,\n", stray);
         fprintf(f, "  \"unexpected_ports\": %" PRIu64 ",\n", A.unexpected);
@@ -360,13 +438,14 @@ int main(int argc, char **argv)
     A.cpu = 0;
     B.cpu = ncpu > 1 ? 1 : 0;
     int opt;
-    while ((opt = getopt(argc, argv, "n:o:t:c:rR:w:h")) != -1) {
+    while ((opt = getopt(argc, argv, "n:o:t:c:rR:w:sh")) != -1) {
         switch (opt) {
         case 'n': n_total = strtoull(optarg, NULL, 0); break;
         case 'o': out = optarg; break;
         case 't': timeout_ms = atoi(optarg); break;
         case 'w': first_timeout_ms = atoi(optarg); break;
         case 'r': mode_responder = 1; break;
+        case 's': same_vcpu = 1; break;
         case 'R':
             if (sscanf(optarg, "%u:%u", &peer_dom, &peer_port) != 2)
                 usage();
@@ -400,19 +479,36 @@ int main(int argc, char **argv)
         perror("pingpong: open /dev/xen/evtchn");
         return 1;
     }
+    int irqs0[MAX_EVTCHN_IRQS], irqs1[MAX_EVTCHN_IRQS], irqs2[MAX_EVTCHN_IRQS];
+    int n0 = evtchn_irqs(irqs0, MAX_EVTCHN_IRQS), n1, n2;
     if (hv_bind_unbound(&A.e, DOM0, &A.port) < 0) {
         perror("pingpong: bind_unbound_port");
         return 1;
     }
+    n1 = evtchn_irqs(irqs1, MAX_EVTCHN_IRQS);
     if (hv_bind_interdomain(&B.e, DOM0, A.port, &B.port) < 0) {
         perror("pingpong: bind_interdomain");
         return 1;
     }
+    n2 = evtchn_irqs(irqs2, MAX_EVTCHN_IRQS);
+    A.irq = new_irq(irqs0, n0, irqs1, n1);
+    B.irq = new_irq(irqs1, n1, irqs2, n2);
+    /*
+     * By default each port notifies the vCPU of the thread that waits on
+     * it, so every notification crosses vCPUs: kick to a remote pCPU, the
+     * receiver's wake-up there.  -s: each port notifies its sender's own
+     * vCPU (the event then reaches the receiving thread through the guest
+     * scheduler).
+     */
+    bind_port_vcpu(&A, same_vcpu ? B.cpu : A.cpu);
+    bind_port_vcpu(&B, same_vcpu ? A.cpu : B.cpu);
     /* Xen marks B's new port pending: drain it (and anything else) first. */
     int drained_b = drain(&B, 200);
     int drained_a = drain(&A, 0);
-    printf("pingpong: ports A=%u B=%u, drained %d+%d pending event(s), cpus %d,%d, N=%" PRIu64 "\n",
-           A.port, B.port, drained_a, drained_b, A.cpu, B.cpu, n_total);
+    printf("pingpong: ports A=%u B=%u, drained %d+%d pending event(s), cpus %d,%d, "
+           "ports notify vCPUs %d,%d (%s), N=%" PRIu64 "\n",
+           A.port, B.port, drained_a, drained_b, A.cpu, B.cpu, A.notify_cpu, B.notify_cpu,
+           same_vcpu ? "same vCPU as the sender" : "the receiver's vCPU", n_total);
     fflush(stdout);
 
     pthread_barrier_init(&start_barrier, NULL, 2);
@@ -464,13 +560,14 @@ int main(int argc, char **argv)
                 B.port, A.port);
         fprintf(f,
                 "  \"directions\": [{\"from\": {\"dom\": 0, \"port\": %u}, \"to\": {\"dom\": 0, "
-                "\"port\": %u}, \"cpu_from\": %d, \"cpu_to\": %d, \"sent\": %" PRIu64
-                ", \"received\": %" PRIu64 "}, "
+                "\"port\": %u}, \"cpu_from\": %d, \"cpu_to\": %d, \"notify_vcpu\": %d, "
+                "\"irq\": %d, \"sent\": %" PRIu64 ", \"received\": %" PRIu64 "}, "
                 "{\"from\": {\"dom\": 0, \"port\": %u}, \"to\": {\"dom\": 0, \"port\": %u}, "
-                "\"cpu_from\": %d, \"cpu_to\": %d, \"sent\": %" PRIu64 ", \"received\": %" PRIu64
-                "}],\n",
-                A.port, B.port, A.cpu, B.cpu, A.sent, B.received, B.port, A.port, B.cpu, A.cpu,
-                B.sent, A.received);
+                "\"cpu_from\": %d, \"cpu_to\": %d, \"notify_vcpu\": %d, \"irq\": %d, "
+                "\"sent\": %" PRIu64 ", \"received\": %" PRIu64 "}],\n",
+                A.port, B.port, A.cpu, B.cpu, B.notify_cpu, B.irq, A.sent, B.received,
+                B.port, A.port, B.cpu, A.cpu, A.notify_cpu, A.irq, B.sent, A.received);
+        fprintf(f, "  \"port_vcpu\": \"%s\",\n", same_vcpu ? "same" : "cross");
         fprintf(f, "  \"domids\": [0],\n");
         fprintf(f, "  \"vcpus\": %ld,\n", ncpu);
         fprintf(f, "  \"cpus\": [%d, %d],\n", A.cpu, B.cpu);
