@@ -99,7 +99,7 @@ const char *chain_via_what(unsigned v)
 
 int chain_reason_is_silent_loss(unsigned r)
 {
-    return r == REASON_NO_KICK || r == REASON_SECOND_KICK ||
+    return r == REASON_NO_KICK ||
            r == REASON_NO_PREDECESSOR || r == REASON_STALE;
 }
 
@@ -197,10 +197,20 @@ static int resolve_roles(const struct hv_event_info *e, const char *spec,
         for (k = 0; k < ROLE_COUNT && strcmp(tok, role_names[k]); k++)
             ;
         f = hv_event_field(e, field);
-        if (k == ROLE_COUNT || !f || f->word >= HV_REC_MAX_EXTRA)
+        if (k == ROLE_COUNT || !f)
+            return -1;
+        if (f->word == HV_FIELD_IN_ID) {
+            role[k].kind = RF_ID;
+            role[k].shift = f->id_shift;
+            role[k].width = f->id_width;
+            role[k].word = 0;
+            continue;
+        }
+        if (f->word >= HV_REC_MAX_EXTRA)
             return -1;
         role[k].word = f->word;
-        role[k].wide = f->type == HV_FIELD_X64;
+        role[k].kind = f->type == HV_FIELD_X64 ? RF_WIDE : f->type == HV_FIELD_LO16
+                           ? RF_LO16 : f->type == HV_FIELD_HI16 ? RF_HI16 : RF_WORD;
     }
     return 0;
 }
@@ -218,12 +228,14 @@ static int build_dispatch(struct stitcher *s)
         if (!e || resolve_roles(e, on_table[i].roles, o->role))
             return -1;
         o->event = e->id;
+        o->mask = e->mask ? e->mask : 0xffffffffu;
         o->fn = on_table[i].fn;
         o->stage = on_table[i].stage;
         if ((e->id & 0xfffff000u) == HV_TRC_HVPATH)
             s->hvp_on[e->id & 0xfff] = (uint8_t)(i + 1);
         else if (s->nstock_on < NSTOCK_ON) {
             s->stock_ev[s->nstock_on] = e->id;
+            s->stock_mask[s->nstock_on] = o->mask;
             s->stock_on[s->nstock_on++] = o;
         } else
             return -1;
@@ -231,24 +243,41 @@ static int build_dispatch(struct stitcher *s)
     return 0;
 }
 
-static inline uint32_t word_of(const struct hv_rec *r, struct role_field f)
+/* The value of role field f in r (0 where r is too short for it). */
+static inline uint64_t role_value(const struct hv_rec *r, struct role_field f, uint8_t *present)
 {
-    return f.word < r->nextra ? r->extra[f.word] : 0;
+    uint32_t w;
+
+    if (f.kind == RF_ID) {
+        *present = 1;
+        return (r->event >> f.shift) & ((1u << f.width) - 1);
+    }
+    *present = (unsigned)f.word + (f.kind == RF_WIDE) < r->nextra;
+    if (!*present)
+        return 0;
+    w = r->extra[f.word];
+    switch (f.kind) {
+    case RF_WIDE:
+        return w | (uint64_t)r->extra[f.word + 1] << 32;
+    case RF_LO16:
+        return w & 0xffff;
+    case RF_HI16:
+        return w >> 16;
+    default:
+        return w;
+    }
 }
 
 static inline void read_roles(const struct on_entry *o, const struct hv_rec *r,
                               struct roles *v)
 {
-    struct role_field a = o->role[ROLE_ARG];
+    uint8_t p;
 
-    v->dom = (int32_t)word_of(r, o->role[ROLE_DOM]);
-    v->vcpu = (int32_t)word_of(r, o->role[ROLE_VCPU]);
-    v->port = (int32_t)word_of(r, o->role[ROLE_PORT]);
-    v->code = word_of(r, o->role[ROLE_CODE]);
-    v->arg = word_of(r, a);
-    v->arg_present = (unsigned)a.word + a.wide < r->nextra;
-    if (a.wide && v->arg_present)
-        v->arg |= (uint64_t)r->extra[a.word + 1] << 32;
+    v->dom = (int32_t)role_value(r, o->role[ROLE_DOM], &p);
+    v->vcpu = (int32_t)role_value(r, o->role[ROLE_VCPU], &p);
+    v->port = (int32_t)role_value(r, o->role[ROLE_PORT], &p);
+    v->code = (uint32_t)role_value(r, o->role[ROLE_CODE], &p);
+    v->arg = role_value(r, o->role[ROLE_ARG], &v->arg_present);
 }
 
 /* ---- setup ------------------------------------------------------------ */
@@ -411,6 +440,7 @@ static void check_kick(struct stitcher *s, struct pcpu *pc, const struct on_entr
         return;                         /* the gap handles it */
     if (o && (o->stage == STAGE_KICK || o->stage == STAGE_HVM_ASSERT) &&
         v->dom == pc->expect_dom && v->vcpu == pc->expect_vcpu) {
+        pc->kick_expected = o->stage == STAGE_KICK;
         pc->expect_kick = 0;
         return;
     }
@@ -442,7 +472,7 @@ int stitch_feed(struct stitcher *s, const struct hv_rec *r)
             o = &s->on[i - 1];
     } else {
         for (unsigned i = 0; i < s->nstock_on; i++)
-            if (s->stock_ev[i] == r->event) {
+            if ((r->event & s->stock_mask[i]) == s->stock_ev[i]) {
                 o = s->stock_on[i];
                 break;
             }

@@ -93,6 +93,9 @@ struct chain {
     uint8_t suspect;                /* began right after a gap: maybe truncated */
     uint8_t reason;                 /* incomplete: enum chain_reason */
     uint8_t via;                    /* coalesced: enum chain_via */
+    uint8_t fragile;                /* records were lost on its vCPU's pCPU while
+                                       its delivery waited: a gap reported later
+                                       can still cut it */
     int32_t dom, port, vcpu;        /* -1 where unknown */
     uint32_t virq, pirq;
     uint8_t nstages;

@@ -46,6 +46,7 @@ struct delivery *st_open_delivery(struct stitcher *s, const struct hv_rec *r,
     d->open_tsc = r->tsc;
     d->open_cpu = r->cpu;
     d->target_cpu = NO_CPU;
+    d->rs_at_open = v->runstate;
     v->open = d;
     v->epoch = s->epoch;
     st_open_link(s, d);
@@ -137,6 +138,7 @@ void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered,
             if (d->stages[k].tsc >= from && c->nstages < CHAIN_MAX_STAGES)
                 c->stages[c->nstages++] = d->stages[k];
         c->delivery = d->id;
+        c->fragile = d->target_gap;
         if (!delivered) {
             st_cut(s, c, reason);
         } else if (c->outcome == CHAIN_ORPHAN) {
@@ -156,8 +158,9 @@ void st_close_consumed(struct stitcher *s, struct delivery *d)
 {
     uint64_t handler = s->vs[d->vidx].last_delivered;
 
-    if (d->suspect) {
-        st_close_delivery(s, d, 0, d->suspect);
+    if (d->suspect || d->target_gap) {
+        /* or its bounce is among the records lost on its vCPU's pCPU */
+        st_close_delivery(s, d, 0, d->suspect ? d->suspect : REASON_GAP);
         return;
     }
     unlink_delivery(s, d, 1);
@@ -221,10 +224,17 @@ static struct delivery *open_for(struct stitcher *s, int32_t dom, int32_t vcpu)
     return d;
 }
 
-/* A stage recorded on the vCPU's side: it runs there. */
+/*
+ * A stage recorded on the vCPU's side: it runs there.  An HVM delivery gets
+ * no kick when its vector was pending in the IRR already, so it may come
+ * here unkicked: then lost records on its opening pCPU could have held the
+ * kick (or the assert's tasklet).
+ */
 static void on_target(struct delivery *d, const struct hv_rec *r)
 {
     d->target_cpu = r->cpu;
+    if (!d->left_open && d->gap_before_kick)
+        d->suspect = REASON_GAP;
     d->left_open = 1;
 }
 
@@ -241,44 +251,98 @@ void on_delivery_stage(struct stitcher *s, const struct hv_rec *r,
 void on_hvm_assert(struct stitcher *s, const struct hv_rec *r,
                    const struct roles *v, uint8_t stage)
 {
+    struct vstate *vs = st_vcpu_find(s, v->dom, v->vcpu);
     struct delivery *d = open_for(s, v->dom, v->vcpu);
 
+    if (vs)
+        vs->hvm = 1;
     if (!d)
         return;
+    if (d->deferred && !d->tasklet_ran)
+        d->suspect = REASON_NO_PREDECESSOR;     /* the tasklet's record is lost */
     d->hvm = 1;
+    d->deferred = v->code == HVP_ASSERT_TASKLET;
+    d->tasklet_ran = 0;
     if (v->code == HVP_ASSERT_UPCALL_VEC || v->code == HVP_ASSERT_CALLBACK_VEC)
         d->want_vector = (uint32_t)v->arg;
-    if (v->code != HVP_ASSERT_TASKLET)
-        d->left_open = 1;           /* the rest happens where the vCPU runs */
     st_add_stage(d->stages, &d->nstages, r, stage);
 }
 
+/* The deferred assertion's tasklet: an hvm_assert that deferred comes first. */
+void on_assert_tasklet(struct stitcher *s, const struct hv_rec *r,
+                       const struct roles *v, uint8_t stage)
+{
+    struct delivery *d = open_for(s, v->dom, v->vcpu);
+
+    if (!d)
+        return;
+    if (!d->deferred)
+        d->suspect = REASON_NO_PREDECESSOR;
+    d->tasklet_ran = 1;
+    st_add_stage(d->stages, &d->nstages, r, stage);
+}
+
+/*
+ * A kick belongs to a delivery only where its mark_pending made it: PV, the
+ * next hot-path record after the mark on its pCPU; HVM, the first on the
+ * pCPU that asserted.  Xen kicks vCPUs for other reasons too (an NMI
+ * through VCPUOP_send_nmi, vMCE, a domctl; for HVM the vLAPIC timer and the
+ * vPIC): those are not stages.  A kick right after a set_pending that waited
+ * for its mark_pending means that mark was lost.
+ */
 void on_kick(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
              uint8_t stage)
 {
+    struct pcpu *pc = &s->pcpu[r->cpu];
     struct vstate *vs = st_vcpu_find(s, v->dom, v->vcpu);
-    struct delivery *d = open_for(s, v->dom, v->vcpu);
+    struct delivery *d = vs ? vs->open : NULL;
     int32_t target = v->arg == 0xffffffffu ? r->cpu : (int32_t)v->arg;
+    int expected = pc->kick_expected;
 
+    pc->kick_expected = 0;
     if (vs)                         /* Xen says whether it runs, and where */
         vs->cpu = v->code ? target : NO_CPU;
-    if (!d)
-        return;
-    if (d->kicked) {
-        /*
-         * Other sources kick an HVM vCPU too (the vLAPIC timer, vPIC): not
-         * this delivery's.  A PV delivery has one kick: a second means the
-         * event that opened the next delivery was lost.
-         */
-        if (!d->hvm)
-            d->suspect = REASON_SECOND_KICK;
-        s->cnt.unattached++;
+    if (pc->cur && pc->cur_waits_mark && pc->cur->dom == v->dom &&
+        pc->cur->vcpu == v->vcpu) {
+        st_cut(s, pc->cur, REASON_NO_PREDECESSOR);
+        pc->cur = NULL;
+        pc->cur_waits_mark = 0;
+        if (d && !d->delivered)
+            d->suspect = REASON_NO_PREDECESSOR;
         return;
     }
+    if (d && !d->delivered && !d->kicked && expected && vs->hvm && !d->hvm)
+        d->suspect = REASON_NO_PREDECESSOR;     /* an HVM vCPU's hvm_assert is lost */
+    if (!d || d->delivered || d->kicked ||
+        !(expected || (d->hvm && r->cpu == d->open_cpu))) {
+        s->cnt.unattached++;        /* not this delivery's */
+        return;
+    }
+    if (d->deferred)                /* the tasklet, or its hvm_assert, is lost */
+        d->suspect = REASON_NO_PREDECESSOR;
     d->kicked = d->left_open = 1;
     d->was_running = v->code != 0;
     if (v->code)                    /* where the VCPU_KICK softirq goes */
         d->target_cpu = target;
+    /*
+     * Enough records lost here since the mark to hide this delivery's kick
+     * and a later event's set_pending and mark_pending: this kick (and a
+     * wake before it) may be that event's.
+     */
+    if (d->lost_before_kick >= 3)
+        d->suspect = REASON_GAP;
+    /*
+     * vcpu_unblock() writes TRC_SCHED_WAKE before the kick exactly when the
+     * vCPU was blocked.  If it was (its runstate said so, or went blocked ->
+     * runnable since) and no wake came, the wake was lost; if lost records
+     * fell here and its runstate is not known, it may have been.
+     */
+    if (!d->woken && !d->was_running &&
+        (d->rs_at_open == HV_RUNSTATE_blocked || d->rs_woken))
+        d->suspect = d->gap_before_kick ? REASON_GAP : REASON_NO_PREDECESSOR;
+    else if (!d->woken && !d->was_running && d->gap_before_kick &&
+             d->rs_at_open == RS_UNKNOWN)
+        d->suspect = REASON_GAP;
     st_add_stage(d->stages, &d->nstages, r, stage);
 }
 
@@ -350,6 +414,17 @@ void on_vmentry(struct stitcher *s, const struct hv_rec *r, const struct roles *
     vs->epoch = s->epoch;
 }
 
+/* Does a pCPU hold a set_pending for (dom, vcpu) still waiting for its mark? */
+static int mark_in_flight(const struct stitcher *s, int32_t dom, int32_t vcpu)
+{
+    for (unsigned i = 0; i < s->nactive; i++) {
+        const struct pcpu *pc = &s->pcpu[s->active[i]];
+        if (pc->cur && pc->cur_waits_mark && pc->cur->dom == dom && pc->cur->vcpu == vcpu)
+            return 1;
+    }
+    return 0;
+}
+
 void on_pv_bounce(struct stitcher *s, const struct hv_rec *r,
                   const struct roles *v, uint8_t stage)
 {
@@ -369,6 +444,10 @@ void on_pv_bounce(struct stitcher *s, const struct hv_rec *r,
     if (!d->hvm && d->nchains && !d->after_gap && d->kicked && !d->was_running &&
         !d->switched)
         d->suspect = REASON_NO_PREDECESSOR;
+    if (!d->kicked && d->gap_before_kick)
+        d->suspect = REASON_GAP;    /* its kick may be among lost records */
+    if (d->target_gap && mark_in_flight(s, v->dom, v->vcpu))
+        d->suspect = REASON_GAP;    /* its own bounce may be lost, this the next one's */
     on_target(d, r);
     st_add_stage(d->stages, &d->nstages, r, stage);
     st_close_delivery(s, d, 1, REASON_NONE);
@@ -424,15 +503,25 @@ void on_stock_inj_virq(struct stitcher *s, const struct hv_rec *r,
 void on_sched_wake(struct stitcher *s, const struct hv_rec *r,
                    const struct roles *v, uint8_t stage)
 {
+    struct pcpu *pc = &s->pcpu[r->cpu];
     struct delivery *d = st_find_open(s, v->dom, v->vcpu);
 
-    if (!d)
-        return;
-    if (d->woken) {
-        if (!d->hvm && !d->delivered)
-            d->suspect = REASON_SECOND_KICK;
+    /* right after a set_pending of this vCPU: its mark_pending was lost */
+    if (pc->cur && pc->cur_waits_mark && pc->cur->dom == v->dom &&
+        pc->cur->vcpu == v->vcpu) {
+        st_cut(s, pc->cur, REASON_NO_PREDECESSOR);
+        pc->cur = NULL;
+        pc->cur_waits_mark = 0;
+        if (d && !d->delivered)
+            d->suspect = REASON_NO_PREDECESSOR;
         return;
     }
+    /*
+     * vcpu_kick()'s wake, before its kick; others (timers, pollers, NMIs,
+     * a later event's) are not this delivery's.
+     */
+    if (!d || d->woken || d->delivered || d->kicked)
+        return;
     d->woken = 1;
     st_add_stage(d->stages, &d->nstages, r, stage);
 }
@@ -466,4 +555,44 @@ void on_sched_switch(struct stitcher *s, const struct hv_rec *r,
     if (d && !d->delivered && !has_stage(d, stage) &&
         (d->woken || (d->kicked && !d->was_running)))
         st_add_stage(d->stages, &d->nstages, r, stage);
+}
+
+/*
+ * The runstate records: where and whether a vCPU runs, whether it was
+ * blocked (so a wake is owed), and, for a delivery whose vCPU was running
+ * when kicked but was descheduled before it could take the upcall, the time
+ * it then waited runnable (the runnable stage).
+ */
+void on_runstate(struct stitcher *s, const struct hv_rec *r,
+                 const struct roles *v, uint8_t stage)
+{
+    struct vstate *vs = st_vcpu(s, v->dom, v->vcpu);
+    struct delivery *d;
+    uint32_t old = (uint32_t)v->arg, new = v->code;
+
+    if (!vs)
+        return;
+    vs->runstate = (uint8_t)new;
+    vs->sched_known = 1;
+    if (new == HV_RUNSTATE_running) {
+        vs->cpu = vs->last_cpu = r->cpu;
+        vs->ran_tsc = r->tsc;
+    } else if (old == HV_RUNSTATE_running) {
+        if (vs->cpu == r->cpu)
+            vs->cpu = NO_CPU;
+        vs->ran_tsc = r->tsc;
+    }
+    d = vs->open;
+    if (!d || d->delivered)
+        return;
+    if (old == HV_RUNSTATE_blocked && new == HV_RUNSTATE_runnable)
+        d->rs_woken = 1;
+    if (old == HV_RUNSTATE_running && new == HV_RUNSTATE_runnable && d->kicked &&
+        d->was_running)
+        d->preempted = 1;
+    if (new == HV_RUNSTATE_running && old == HV_RUNSTATE_runnable && d->preempted &&
+        !has_stage(d, stage)) {
+        d->target_cpu = r->cpu;
+        st_add_stage(d->stages, &d->nstages, r, stage);
+    }
 }

@@ -7,13 +7,13 @@
  * had a stage on p in that interval, and only that:
  *   - the chain under construction on p, p's pending IRQ_GUEST, the
  *     injection p made for a VM entry, the kick p owes a mark_pending;
- *   - the open deliveries whose next stage could come on p: those opened on
- *     p that have not been kicked yet, and those whose vCPU runs on p, or
- *     may (not known where);
- *   - finished chains still held back (the quarantine) with a stage on p
- *     in the interval.
- * Chains whose stages are all on other pCPUs go on: a long chain is no
- * likelier to be cut than a short one unless it waits on p.  A new epoch
+ *   - the open deliveries that could have lost a stage on p without a later
+ *     record showing it (waits_on), and the delivery of a set_pending on p
+ *     that waited for its mark_pending;
+ *   - finished chains still held back that could have (could_hide).
+ * What a lost record would show anyway is not cut: a PV delivery waiting
+ * for its bounce on a busy pCPU goes on, so long chains are no likelier to
+ * be cut than short ones.  A new epoch
  * starts, so a later event that finds no open delivery for a vCPU knows a
  * gap may have hidden it.
  */
@@ -38,32 +38,71 @@ void st_cut_all(struct stitcher *s, uint8_t reason)
     }
 }
 
-/* Could open delivery d have had a stage on pCPU cpu just now? */
+/*
+ * Could a stage of open delivery d have been lost on pCPU cpu, without a
+ * later record showing it?  (On its opening pCPU before the kick the wake
+ * or the kick itself may be lost: the kick and the vCPU's runstate tell,
+ * see on_kick.)  On an HVM vCPU's pCPU: the first window, the injection and
+ * its VM entry, the EOI.  A PV delivery waiting on its vCPU's pCPU needs
+ * only the bounce (and the switch-in, when its kick found it not running),
+ * and their loss shows: it is not cut.
+ */
 static int waits_on(const struct stitcher *s, const struct delivery *d, int32_t cpu)
 {
     const struct vstate *v = &s->vs[d->vidx];
 
-    if (!d->left_open)
-        return d->open_cpu == cpu;
+    if (!d->hvm)
+        return 0;                   /* PV: on_lost notes a gap before the kick, the kick decides */
     if (d->target_cpu != NO_CPU)
         return d->target_cpu == cpu;
-    return v->cpu == cpu || v->cpu == NO_CPU;   /* not running: any pCPU */
+    if (v->cpu != NO_CPU)
+        return v->cpu == cpu;
+    return v->last_cpu == NO_CPU || v->last_cpu == cpu;
 }
 
 /*
- * Could chain c have lost a stage on cpu in [from, to]?  If one of its
- * stages is there and it was alive then; a chain a running handler consumed
- * is an inference from the records not seen, so any gap while it was alive.
+ * Could finished chain c have lost a stage on cpu in [from, to], with the
+ * stages it has still looking whole?  If the gap falls between two of its
+ * stages where an optional one can be: on an HVM vCPU's pCPU (window,
+ * injection, entry, the EOI after the entry).  (Between mark_pending and
+ * the kick the delivery was still open when the gap was reported, and the
+ * kick decided.)  A chain a running handler consumed is an inference from the
+ * records not seen: any gap while it was alive.
  */
-static int has_stage_on(const struct chain *c, int32_t cpu, uint64_t from, uint64_t to)
+static int could_hide(const struct chain *c, int32_t cpu, uint64_t from, uint64_t to,
+                      uint32_t lost)
 {
+    int hvm = 0, kicked = 0;
+
     if (!c->nstages || c->stages[0].tsc > to || c->end_tsc < from)
         return 0;
     if (c->via == VIA_HANDLER)
         return 1;
-    for (unsigned i = 0; i < c->nstages; i++)
-        if (c->stages[i].cpu == cpu)
+    /*
+     * Its bounce came after records were lost on its vCPU's pCPU: had its
+     * own been lost, this gap could hide the next upcall's set_pending and
+     * mark_pending, and the bounce be that one's.
+     */
+    if (c->fragile && lost >= 2)
+        return 1;
+    for (unsigned i = 0; i < c->nstages; i++) {
+        hvm |= c->stages[i].kind == STAGE_HVM_ASSERT;
+        kicked |= c->stages[i].kind == STAGE_KICK;
+    }
+    for (unsigned i = 0; i < c->nstages; i++) {
+        const struct chain_stage *a = &c->stages[i];
+        uint64_t next = i + 1 < c->nstages ? c->stages[i + 1].tsc : c->end_tsc;
+        int32_t where = i + 1 < c->nstages ? c->stages[i + 1].cpu : a->cpu;
+
+        if (a->tsc > to || next < from)
+            continue;               /* the gap is not between a and the next */
+        /* a PV chain with no kick: the kick may be among the lost records */
+        if (!hvm && !kicked && a->cpu == cpu &&
+            (a->kind == STAGE_MARK_PENDING || a->kind == STAGE_SCHED_WAKE))
             return 1;
+        if (hvm && a->kind >= STAGE_HVM_ASSERT && where == cpu)
+            return 1;
+    }
     return 0;
 }
 
@@ -79,6 +118,9 @@ void on_lost(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
     s->cnt.gaps++;
     s->epoch++;
     pc->after_gap = 1;
+    if (pc->cur && pc->cur_waits_mark &&
+        (d = st_find_open(s, pc->cur->dom, pc->cur->vcpu)))
+        st_close_delivery(s, d, 0, REASON_GAP);     /* its mark may be lost */
     if (pc->cur)
         st_cut(s, pc->cur, REASON_GAP);
     pc->cur = NULL;
@@ -87,13 +129,28 @@ void on_lost(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
     if (pc->inj_valid && (d = st_find_open(s, pc->inj_dom, pc->inj_vcpu)))
         st_close_delivery(s, d, 0, REASON_GAP);
     pc->inj_valid = 0;
-    if (pc->expect_kick && (d = st_find_open(s, pc->expect_dom, pc->expect_vcpu)))
-        st_close_delivery(s, d, 0, REASON_GAP);
-    pc->expect_kick = 0;
     for (d = s->open_head; d; d = next) {
         next = d->next;
-        if (waits_on(s, d, cpu))
+        if (!d->left_open && d->open_cpu == cpu) {
+            d->gap_before_kick = 1; /* the kick tells whether a wake is owed */
+            d->lost_before_kick += v->code ? v->code : 1;
+        } else if (waits_on(s, d, cpu)) {
             st_close_delivery(s, d, 0, REASON_GAP);
+        } else if (!d->hvm && d->left_open) {
+            /*
+             * Its bounce may be lost in a gap on its vCPU's pCPU, and a gap
+             * of two or more records (on any pCPU, before or after) can hide
+             * the next upcall's set_pending and mark_pending (had only the
+             * mark gone, its set_pending would show): then a later bounce
+             * could be that one's.  Either alone leaves it whole.
+             */
+            if (d->target_cpu == cpu || d->target_cpu == NO_CPU)
+                d->target_gap = 1;
+            if (v->code >= 2)
+                d->big_gap = 1;
+            if (d->target_gap && d->big_gap)
+                st_close_delivery(s, d, 0, REASON_GAP);
+        }
     }
     /*
      * Finished chains held back: newest first, in the order their outcomes
@@ -104,7 +161,7 @@ void on_lost(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
         struct chain *c = s->ready[s->ready_head + i];
         if (c->outcome == CHAIN_INCOMPLETE)
             continue;
-        if (has_stage_on(c, cpu, from, r->tsc)) {
+        if (could_hide(c, cpu, from, r->tsc, v->code)) {
             c->outcome = CHAIN_INCOMPLETE;
             c->reason = REASON_GAP;
         } else if (c->end_tsc < from) {

@@ -25,6 +25,7 @@
 
 #define NO_STAGE STAGE_KIND_COUNT   /* HV_ON of a record that makes no stage */
 #define NO_CPU (-1)
+#define RS_UNKNOWN 0xff
 
 /* What a record's fields say, by role (the "roles" of its HV_ON entry). */
 struct roles {
@@ -55,6 +56,15 @@ struct delivery {
     uint8_t was_running;            /* its kick found the vCPU running */
     uint8_t left_open;              /* the opening pCPU's part is done (kick, assert) */
     uint8_t switched;               /* its vCPU was switched in while it was open */
+    uint8_t rs_at_open;             /* its vCPU's runstate when it opened */
+    uint8_t rs_woken;               /* a runstate blocked -> runnable since */
+    uint8_t preempted;              /* its running vCPU was descheduled since */
+    uint8_t gap_before_kick;        /* lost records on the opening pCPU before the kick */
+    uint8_t deferred;               /* HVM: its assert went to the tasklet ... */
+    uint8_t tasklet_ran;            /* ... which ran; an hvm_assert must follow */
+    uint32_t lost_before_kick;      /* ... how many */
+    uint8_t target_gap;             /* lost records on its vCPU's pCPU while it waited */
+    uint8_t big_gap;                /* a gap of two or more records while it waited */
     uint8_t windowed, injected;     /* first intr_window / inject seen */
     uint8_t suspect;                /* enum chain_reason: silent loss found */
     uint32_t vector;                /* the vector injected for it */
@@ -75,7 +85,9 @@ struct vstate {
     uint64_t ran_tsc;               /* last time it was seen running guest code */
     int32_t cpu;                    /* pCPU it runs on now, NO_CPU none */
     int32_t last_cpu;               /* pCPU it last ran on, NO_CPU unknown */
+    uint8_t runstate;               /* RUNSTATE_* from the runstate records, RS_UNKNOWN */
     uint8_t sched_known;            /* a SCHED_SWITCH has named it */
+    uint8_t hvm;                    /* an HVM (or PVH) vCPU: hvm_assert seen */
 };
 
 /* Per pCPU. */
@@ -93,6 +105,7 @@ struct pcpu {
     /* an uncoalesced mark_pending here whose kick (or hvm_assert) is next */
     uint64_t expect_kick;           /* the delivery's id, 0 none */
     int32_t expect_dom, expect_vcpu;
+    uint8_t kick_expected;          /* the record being handled is that kick */
     int32_t run_dom, run_vcpu;      /* from TRC_SCHED_SWITCH */
     uint64_t last_tsc;              /* how far its stream has come */
 };
@@ -100,21 +113,23 @@ struct pcpu {
 /* One HV_ON entry of decoder/stages.def, resolved against the event table. */
 struct role_field {
     uint8_t word;                   /* payload word, ROLE_UNMAPPED: none */
-    uint8_t wide;                   /* a two-word (:q) field */
+    uint8_t kind;                   /* RF_*: how the value sits there */
+    uint8_t shift, width;           /* RF_ID: bits of the event id */
 };
 
 #define ROLE_UNMAPPED 0xff          /* never below a record's nextra */
+enum { RF_WORD, RF_WIDE, RF_LO16, RF_HI16, RF_ID };
 
 enum { ROLE_DOM, ROLE_VCPU, ROLE_PORT, ROLE_CODE, ROLE_ARG, ROLE_COUNT };
 
 struct on_entry {
-    uint32_t event;
+    uint32_t event, mask;           /* records with (id & mask) == event */
     stitch_handler *fn;
     uint8_t stage;
     struct role_field role[ROLE_COUNT];
 };
 
-#define NSTOCK_ON 8                 /* HV_ON entries outside TRC_HVPATH, at most */
+#define NSTOCK_ON 12                /* HV_ON entries outside TRC_HVPATH, at most */
 #define MAX_VSTATES (1u << 20)      /* vCPU states kept before idle ones are dropped */
 
 struct stitcher {
@@ -124,7 +139,8 @@ struct stitcher {
     /* dispatch: TRC_HVPATH | n through hvp_on[n] (index + 1), others by scan */
     struct on_entry *on;
     uint8_t hvp_on[0x1000];
-    uint32_t stock_ev[NSTOCK_ON];   /* ... and their HV_ON entries */
+    uint32_t stock_ev[NSTOCK_ON];   /* ... (id & stock_mask) == stock_ev */
+    uint32_t stock_mask[NSTOCK_ON];
     struct on_entry *stock_on[NSTOCK_ON];
     unsigned nstock_on;
 

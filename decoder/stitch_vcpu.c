@@ -82,6 +82,7 @@ struct vstate *st_vcpu(struct stitcher *s, int32_t dom, int32_t vcpu)
     v->dom = dom;
     v->vcpu = vcpu;
     v->cpu = v->last_cpu = NO_CPU;
+    v->runstate = RS_UNKNOWN;
     return v;
 }
 

@@ -214,9 +214,10 @@ static void one_event(struct gen *g, unsigned kind, uint64_t t)
         break;
     case 6: /* the vCPU was blocked: woken, scheduled, then delivered */
         c = pv_open(g, t, 15, 26, CHAIN_SRC_INTERDOMAIN);
+        /* vcpu_kick(): vcpu_unblock()'s TRC_SCHED_WAKE comes before VCPU_KICK */
+        emit(g, c, SEND_CPU, t + 250, "TRC_SCHED_WAKE", "dom", 1u, "vcpu", 0u, NULL);
+        stage(g, c, SEND_CPU, t + 250, STAGE_SCHED_WAKE);
         kick(g, c, t + 300, 0);
-        emit(g, c, SEND_CPU, t + 350, "TRC_SCHED_WAKE", "dom", 1u, "vcpu", 0u, NULL);
-        stage(g, c, SEND_CPU, t + 350, STAGE_SCHED_WAKE);
         emit(g, c, RECV_CPU, t + 3000, "TRC_SCHED_SWITCH", "prev_dom", 32767u,
              "prev_vcpu", 1u, "next_dom", 1u, "next_vcpu", 0u, NULL);
         stage(g, c, RECV_CPU, t + 3000, STAGE_SCHED_SWITCH);
