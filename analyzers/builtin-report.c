@@ -59,7 +59,7 @@ static struct group *group_of(struct report *rp, const struct chain *c)
     return g;
 }
 
-static int account(struct report *rp, const struct chain *c)
+static int account(struct chains *ch, struct report *rp, const struct chain *c)
 {
     struct group *g = group_of(rp, c);
 
@@ -74,13 +74,11 @@ static int account(struct report *rp, const struct chain *c)
     if ((c->outcome != CHAIN_COMPLETE && c->outcome != CHAIN_COALESCED) || !c->delivery ||
         c->via == VIA_HANDLER)
         return 0;
-    if (hist_add(&g->h[E2E], chain_cycles(c), c->id))
+    if (hist_add(&g->h[E2E], chains_total_ns(ch, c), c->id))
         return -1;
-    for (unsigned i = 1; i < c->nstages; i++) {
-        uint64_t a = c->stages[i - 1].tsc, b = c->stages[i].tsc;
-        if (hist_add(&g->h[c->stages[i].kind], b > a ? b - a : 0, c->id))
+    for (unsigned i = 1; i < c->nstages; i++)
+        if (hist_add(&g->h[c->stages[i].kind], chains_delta_ns(ch, c, i), c->id))
             return -1;
-    }
     return 0;
 }
 
@@ -115,7 +113,7 @@ static const char *stage_label(int i)
     return i == E2E ? "end-to-end" : chain_stage_name((unsigned)i);
 }
 
-static void print_log2(const struct chains *ch, const struct hist *h)
+static void print_log2(const struct hist *h)
 {
     uint64_t b[64], most = 0;
     int lo = 64, hi = -1;
@@ -128,10 +126,10 @@ static void print_log2(const struct chains *ch, const struct hist *h)
         hi = k;
         most = b[k] > most ? b[k] : most;
     }
-    printf("    end-to-end latency (ns), log2 buckets of TSC cycles:\n");
+    printf("    end-to-end latency (ns), log2 buckets:\n");
     for (int k = lo; k <= hi; k++) {
-        uint64_t from = hv_clock_ns(&ch->clock, 1ull << k);
-        uint64_t to = hv_clock_ns(&ch->clock, k < 63 ? 1ull << (k + 1) : UINT64_MAX);
+        uint64_t from = 1ull << k;
+        uint64_t to = k < 63 ? 1ull << (k + 1) : UINT64_MAX;
         int bar = most ? (int)(b[k] * 40 / most) : 0;
         printf("    [%9" PRIu64 ", %9" PRIu64 ") %9" PRIu64 " |%-40.*s|\n", from, to, b[k],
                bar, "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@");
@@ -167,7 +165,7 @@ static void print_header(const struct chains *ch, const uint64_t *tot, FILE *out
 {
     const struct trace_stats *st = &ch->stats;
     const struct stitch_counters *sc = stitch_counters(ch->stitcher);
-    char clk[160], line[400];
+    char clk[400], line[400];
     uint64_t span = st->tsc_last - st->tsc_first;
 
     fprintf(out, "# hvpath report of %s\n", ch->opt.path);
@@ -225,14 +223,13 @@ static void print_text(const struct chains *ch, struct report *rp, const uint64_
             for (int q = 0; q < NQ; q++) {
                 uint64_t id, v = hist_quantile(h, quantiles[q], &id);
                 char cell[40];
-                snprintf(cell, sizeof(cell), "%.3f #%" PRIu64,
-                         (double)hv_clock_ns(&ch->clock, v) / 1e3, id);
+                snprintf(cell, sizeof(cell), "%.3f #%" PRIu64, (double)v / 1e3, id);
                 printf(" %18s", cell);
             }
             printf("\n");
         }
         if (log2)
-            print_log2(ch, &g->h[E2E]);
+            print_log2(&g->h[E2E]);
     }
     printf("\n# a stage's time is from the stage before it in the chain; #N is an "
            "exemplar: hvpath script --id N %s\n", ch->opt.path);
@@ -266,7 +263,7 @@ static void json_outcomes(struct json *j, const char *key, const uint64_t *n)
 static void print_json(const struct chains *ch, struct report *rp, const uint64_t *tot)
 {
     const struct trace_stats *st = &ch->stats;
-    char clk[160], key[24];
+    char clk[400], key[24];
     struct json j;
 
     json_init(&j, stdout);
@@ -315,7 +312,7 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
             for (int q = 0; q < NQ; q++) {
                 uint64_t id, v = hist_quantile(h, quantiles[q], &id);
                 snprintf(key, sizeof(key), "%s_ns", qnames[q]);
-                json_kv_u64(&j, key, hv_clock_ns(&ch->clock, v));
+                json_kv_u64(&j, key, v);
                 snprintf(key, sizeof(key), "%s_id", qnames[q]);
                 json_kv_u64(&j, key, id);
             }
@@ -424,7 +421,7 @@ int cmd_report(int argc, char **argv)
     }
     while ((rc = chains_next(&ch, &c, err, sizeof(err))) > 0) {
         tot[c.outcome]++;
-        if (account(rp, &c)) {
+        if (account(&ch, rp, &c)) {
             snprintf(err, sizeof(err), "out of memory");
             rc = -1;
             break;

@@ -19,7 +19,7 @@ struct filter {
     uint64_t min_ns;
 };
 
-static int wanted(const struct chains *ch, const struct filter *f, const struct chain *c)
+static int wanted(struct chains *ch, const struct filter *f, const struct chain *c)
 {
     if (f->id >= 0 && (uint64_t)f->id != c->id)
         return 0;
@@ -31,14 +31,14 @@ static int wanted(const struct chains *ch, const struct filter *f, const struct 
         return 0;
     if (f->source >= 0 && f->source != c->source)
         return 0;
-    if (f->min_ns && hv_clock_ns(&ch->clock, chain_cycles(c)) < f->min_ns)
+    if (f->min_ns && chains_total_ns(ch, c) < f->min_ns)
         return 0;
     return 1;
 }
 
-static void print_text(const struct chains *ch, const struct chain *c)
+static void print_text(struct chains *ch, const struct chain *c)
 {
-    uint64_t total = hv_clock_ns(&ch->clock, chain_cycles(c));
+    uint64_t total = chains_total_ns(ch, c);
 
     printf("chain %" PRIu64 " %s %s", c->id, chain_source_name(c->source),
            chain_outcome_name(c->outcome));
@@ -54,16 +54,15 @@ static void print_text(const struct chains *ch, const struct chain *c)
     printf("  total %.3f us\n", (double)total / 1e3);
     for (unsigned i = 0; i < c->nstages; i++) {
         const struct chain_stage *st = &c->stages[i];
-        uint64_t ns = chains_ns(ch, st->tsc);
-        double delta = i ? (double)hv_clock_ns(&ch->clock, st->tsc - c->stages[i - 1].tsc) / 1e3
-                         : 0.0;
+        uint64_t ns = chains_stage_ns(ch, st);
+        double delta = (double)chains_delta_ns(ch, c, i) / 1e3;
         printf("    [%03u] %6" PRIu64 ".%09" PRIu64 "  %-15s %+12.3f us\n", st->cpu,
                ns / 1000000000u, ns % 1000000000u, chain_stage_name(st->kind), delta);
     }
     putchar('\n');
 }
 
-static void print_jsonl(const struct chains *ch, const struct chain *c)
+static void print_jsonl(struct chains *ch, const struct chain *c)
 {
     struct json j;
 
@@ -93,12 +92,12 @@ static void print_jsonl(const struct chains *ch, const struct chain *c)
         json_begin_object(&j);
         json_kv_str(&j, "name", chain_stage_name(c->stages[i].kind));
         json_kv_u64(&j, "tsc", c->stages[i].tsc);
-        json_kv_u64(&j, "ns", chains_ns(ch, c->stages[i].tsc));
+        json_kv_u64(&j, "ns", chains_stage_ns(ch, &c->stages[i]));
         json_kv_u64(&j, "cpu", c->stages[i].cpu);
         json_end_object(&j);
     }
     json_end_array(&j);
-    json_kv_u64(&j, "total_ns", hv_clock_ns(&ch->clock, chain_cycles(c)));
+    json_kv_u64(&j, "total_ns", chains_total_ns(ch, c));
     json_end_object(&j);
     json_newline(&j);
 }

@@ -95,16 +95,25 @@ int chains_next(struct chains *ch, struct chain *c, char *err, size_t errlen)
     }
 }
 
-uint64_t chains_ns(const struct chains *ch, uint64_t tsc)
+/* ns in the cycles from `from` to st, at st's pCPU scale (0 if before) */
+static uint64_t since(struct chains *ch, const struct chain_stage *st, uint64_t from)
 {
-    return tsc > ch->tsc0 ? hv_clock_ns(&ch->clock, tsc - ch->tsc0) : 0;
+    return st->tsc > from ? hv_clock_cpu_ns(&ch->clock, st->cpu, st->tsc, st->tsc - from) : 0;
 }
 
-uint64_t chain_cycles(const struct chain *c)
+uint64_t chains_stage_ns(struct chains *ch, const struct chain_stage *st)
 {
-    if (c->nstages < 2 || c->stages[c->nstages - 1].tsc < c->stages[0].tsc)
-        return 0;
-    return c->stages[c->nstages - 1].tsc - c->stages[0].tsc;
+    return since(ch, st, ch->tsc0);
+}
+
+uint64_t chains_delta_ns(struct chains *ch, const struct chain *c, unsigned i)
+{
+    return i && i < c->nstages ? since(ch, &c->stages[i], c->stages[i - 1].tsc) : 0;
+}
+
+uint64_t chains_total_ns(struct chains *ch, const struct chain *c)
+{
+    return c->nstages >= 2 ? since(ch, &c->stages[c->nstages - 1], c->stages[0].tsc) : 0;
 }
 
 void chains_close(struct chains *ch)
@@ -113,6 +122,7 @@ void chains_close(struct chains *ch)
         xt_close(ch->reader);
     stitch_free(ch->stitcher);
     trace_stats_free(&ch->stats);
+    hv_clock_free(&ch->clock);
     ch->reader = NULL;
     ch->stitcher = NULL;
 }

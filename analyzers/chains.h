@@ -50,11 +50,15 @@ int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
 /* Next chain: 1, 0 at the end, -1 on error (message in err). */
 int chains_next(struct chains *ch, struct chain *c, char *err, size_t errlen);
 
-/* Nanoseconds from the trace start to tsc. */
-uint64_t chains_ns(const struct chains *ch, uint64_t tsc);
-
-/* End-to-end cycles of c (first to last stage). */
-uint64_t chain_cycles(const struct chain *c);
+/*
+ * Times in ns, each at the scale of the pCPU where it ends (clock.h): of
+ * stage st since the trace start; of stage i of c since stage i - 1 (0 for
+ * the first, or a stage that comes before the one before it); of c from its
+ * first stage to its last.
+ */
+uint64_t chains_stage_ns(struct chains *ch, const struct chain_stage *st);
+uint64_t chains_delta_ns(struct chains *ch, const struct chain *c, unsigned i);
+uint64_t chains_total_ns(struct chains *ch, const struct chain *c);
 
 void chains_close(struct chains *ch);
 
