@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "chains.h"
 #include "options.h"
 #include "record_fmt.h"
 #include "xt_reader.h"
@@ -128,15 +129,6 @@ int cmd_dump(int argc, char **argv)
     }
     if (rc < 0)
         return HV_EXIT_DATA;
-    if (checked.tsc_backwards)
-        fprintf(stderr, "hvpath dump: warning: %llu records have a TSC below "
-                "the previous one of their pCPU (first at byte %llu)\n",
-                (unsigned long long)checked.tsc_backwards,
-                (unsigned long long)checked.first_backwards_offset);
-    if (checked.skipped_bytes)
-        fprintf(stderr, "hvpath dump: --tolerant: skipped %llu damaged bytes "
-                "(%llu windows or runs); the output is NOT the whole trace\n",
-                (unsigned long long)checked.skipped_bytes,
-                (unsigned long long)checked.skipped_windows);
+    hv_print_read_warnings("dump", &checked);
     return 0;
 }

@@ -192,8 +192,13 @@ static void print_header(const struct chains *ch, const uint64_t *tot, FILE *out
         fprintf(out, "# %" PRIu64 " xentrace wake-up chains (VIRQ_TBUF) left out "
                 "(--include-tracer keeps them)\n", ch->tracer_skipped);
     if (st->xt.skipped_bytes)
-        fprintf(out, "# SKIPPED %" PRIu64 " damaged bytes (--tolerant): not the whole trace\n",
-                st->xt.skipped_bytes);
+        fprintf(out, "# SKIPPED %" PRIu64 " damaged bytes in %" PRIu64 " windows or runs "
+                "(--tolerant): PARTIAL, not the whole trace\n", st->xt.skipped_bytes,
+                st->xt.skipped_windows);
+    if (st->xt.tsc_backwards)
+        fprintf(out, "# TSC went backwards %" PRIu64 " times (first at byte %" PRIu64 "): "
+                "times and order around them are not to be trusted\n",
+                st->xt.tsc_backwards, st->xt.first_backwards_offset);
 }
 
 static void print_text(const struct chains *ch, struct report *rp, const uint64_t *tot,
@@ -269,6 +274,10 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
     json_init(&j, stdout);
     json_begin_object(&j);
     json_kv_str(&j, "file", ch->opt.path);
+    json_kv_bool(&j, "partial", st->xt.skipped_bytes != 0);
+    json_kv_u64(&j, "skipped_bytes", st->xt.skipped_bytes);
+    json_kv_u64(&j, "skipped_windows", st->xt.skipped_windows);
+    json_kv_u64(&j, "tsc_backwards", st->xt.tsc_backwards);
     json_kv_u64(&j, "records", st->xt.records);
     json_kv_u64(&j, "lost", st->lost);
     json_kv_u64(&j, "span_ns", hv_clock_ns(&ch->clock, st->tsc_last - st->tsc_first));
@@ -419,6 +428,7 @@ int cmd_report(int argc, char **argv)
         fprintf(stderr, "hvpath report: %s\n", err);
         return HV_EXIT_DATA;
     }
+    hv_print_read_warnings("report", &ch.stats.xt);
     while ((rc = chains_next(&ch, &c, err, sizeof(err))) > 0) {
         tot[c.outcome]++;
         if (account(&ch, rp, &c)) {

@@ -202,6 +202,7 @@ int cmd_script(int argc, char **argv)
         fprintf(stderr, "hvpath script: %s\n", err);
         return HV_EXIT_DATA;
     }
+    hv_print_read_warnings("script", &ch.stats.xt);
     while ((rc = chains_next(&ch, &c, err, sizeof(err))) > 0) {
         if (!wanted(&ch, &a.f, &c))
             continue;

@@ -168,3 +168,17 @@ const struct argp_child chains_argp_children[] = {
     { &chains_argp, 0, NULL, 0 },
     { 0 },
 };
+
+void hv_print_read_warnings(const char *cmd, const struct xt_counters *x)
+{
+    if (x->tsc_backwards)
+        fprintf(stderr, "hvpath %s: warning: %llu records have a TSC below "
+                "the previous one of their pCPU (first at byte %llu)\n", cmd,
+                (unsigned long long)x->tsc_backwards,
+                (unsigned long long)x->first_backwards_offset);
+    if (x->skipped_bytes)
+        fprintf(stderr, "hvpath %s: --tolerant: skipped %llu damaged bytes "
+                "(%llu windows or runs); the output is NOT the whole trace\n", cmd,
+                (unsigned long long)x->skipped_bytes,
+                (unsigned long long)x->skipped_windows);
+}

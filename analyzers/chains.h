@@ -63,6 +63,13 @@ uint64_t chains_total_ns(struct chains *ch, const struct chain *c);
 void chains_close(struct chains *ch);
 
 /*
+ * What every command that reads a trace says on stderr when the reading was
+ * not clean: records whose TSC went below their pCPU's previous one, and
+ * damaged bytes --tolerant skipped (then the output is not the whole trace).
+ */
+void hv_print_read_warnings(const char *cmd, const struct xt_counters *x);
+
+/*
  * The options every chain command takes (--include-tracer, --cpu-hz,
  * --tolerant): an argp child parser, its input a struct chains_options.
  * A command names chains_argp_children as its argp children and hands the

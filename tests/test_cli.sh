@@ -113,5 +113,39 @@ expect_rc 0 "dump --tolerant garbage" "$hvpath" dump --tolerant "$tmp/garbage-mi
 grep -q "skipped 40 damaged bytes.*NOT the whole trace" "$tmp/err" && ok || bad "tolerant dump says so: $(cat "$tmp/err")"
 [ "$(wc -l <"$tmp/out")" = 2 ] && ok || bad "tolerant dump records"
 
+# script and report say when the reading was not clean: --tolerant output is
+# marked partial (report --json, report's header, stderr of both), TSC going
+# backwards is warned about
+expect_rc 0 "report --tolerant json" "$hvpath" report --tolerant --cpu-hz 2e9 --json "$tmp/garbage-mid.xt"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["partial"] is True and d["skipped_bytes"]==40 and d["skipped_windows"]==1, d' "$tmp/out" && ok || bad "report --json not marked partial: $(head -c 300 "$tmp/out")"
+grep -q "NOT the whole trace" "$tmp/err" && ok || bad "report --tolerant says nothing on stderr"
+expect_rc 0 "report --tolerant text" "$hvpath" report --tolerant --cpu-hz 2e9 "$tmp/garbage-mid.xt"
+grep -q "^# SKIPPED 40 damaged bytes.*PARTIAL" "$tmp/out" && ok || bad "report header not marked partial"
+for fmt in text jsonl; do
+    expect_rc 0 "script --tolerant $fmt" "$hvpath" script --tolerant --cpu-hz 2e9 --format $fmt "$tmp/garbage-mid.xt"
+    grep -q "skipped 40 damaged bytes.*NOT the whole trace" "$tmp/err" && ok || bad "script $fmt --tolerant not marked partial: $(cat "$tmp/err")"
+done
+expect_rc 0 "report sound json" "$hvpath" report --cpu-hz 2e9 --json "$tmp/lost.xt"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["partial"] is False and d["skipped_bytes"]==0, d' "$tmp/out" && ok || bad "sound trace marked partial"
+for cmd in script report; do
+    expect_rc 0 "$cmd backwards" "$hvpath" $cmd --cpu-hz 2e9 "$tmp/backwards.xt"
+    grep -q "TSC below the previous one.*byte 32" "$tmp/err" && ok || bad "$cmd says nothing of TSC going backwards: $(cat "$tmp/err")"
+done
+"$hvpath" report --cpu-hz 2e9 "$tmp/backwards.xt" 2>/dev/null | grep -q "^# TSC went backwards 1 times" && ok || bad "report header lacks TSC backwards"
+"$hvpath" report --cpu-hz 2e9 --json "$tmp/backwards.xt" 2>/dev/null | python3 -c 'import json,sys; assert json.load(sys.stdin)["tsc_backwards"]==1' && ok || bad "report --json lacks tsc_backwards"
+
+# option values are checked whole: finite, in range, the whole string
+for v in nan inf -inf 1e-9 1e9xyz 0 "" 1e300; do
+    expect_rc 2 "--cpu-hz '$v'" "$hvpath" report --cpu-hz "$v" "$tmp/lost.xt"
+done
+for v in nan 1e300s -1us 5parsecs ""; do
+    expect_rc 2 "--min-latency '$v'" "$hvpath" script --cpu-hz 2e9 --min-latency "$v" "$tmp/lost.xt"
+done
+for v in 99999999999999999999 -1 1x ""; do
+    expect_rc 2 "--id '$v'" "$hvpath" script --cpu-hz 2e9 --id "$v" "$tmp/lost.xt"
+done
+expect_rc 2 "--dom past 2^31" "$hvpath" script --cpu-hz 2e9 --dom 4294967296 "$tmp/lost.xt"
+expect_rc 0 "--cpu-hz 2.4e9 takes" "$hvpath" report --cpu-hz 2.4e9 "$tmp/lost.xt"
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
