@@ -121,15 +121,15 @@ static const struct argp_option script_options[] = {
     { "format", OPT_FORMAT, "text|jsonl", 0,
       "jsonl: id, source, dom, port, vcpu, outcome, delivery, tracer, stages "
       "[{name, tsc, ns, cpu}], total_ns", 0 },
-    { NULL, 0, NULL, 0, "Which chains:", 0 },
-    { "id", OPT_ID, "N", 0, "only chain N (the exemplar ids hvpath report prints)", 0 },
-    { "dom", OPT_DOM, "D", 0, "only chains to domain D", 0 },
-    { "port", OPT_PORT, "P", 0, "only chains on port P", 0 },
-    { "vcpu", OPT_VCPU, "V", 0, "only chains to vCPU V", 0 },
+    { NULL, 0, NULL, 0, "Which chains:", 2 },
+    { "id", OPT_ID, "N", 0, "only chain N (the exemplar ids hvpath report prints)", 2 },
+    { "dom", OPT_DOM, "D", 0, "only chains to domain D", 2 },
+    { "port", OPT_PORT, "P", 0, "only chains on port P", 2 },
+    { "vcpu", OPT_VCPU, "V", 0, "only chains to vCPU V", 2 },
     { "source", OPT_SOURCE, "NAME", 0,
-      "only chains from this source: unknown, pirq, interdomain, ipi, virq, bind", 0 },
+      "only chains from this source: unknown, pirq, interdomain, ipi, virq, bind", 2 },
     { "min-latency", OPT_MIN_LATENCY, "T", 0,
-      "only chains taking at least T end to end (e.g. 20us, 1.5ms)", 0 },
+      "only chains taking at least T end to end (e.g. 20us, 1.5ms)", 2 },
     { 0 },
 };
 

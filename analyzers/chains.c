@@ -131,13 +131,13 @@ void chains_close(struct chains *ch)
 enum { OPT_INCLUDE_TRACER = 0x200, OPT_CPU_HZ, OPT_TOLERANT };
 
 static const struct argp_option chain_options[] = {
-    { NULL, 0, NULL, 0, "Reading the trace:", 1 },
+    { NULL, 0, NULL, 0, "Reading the trace:", 8 },
     { "include-tracer", OPT_INCLUDE_TRACER, NULL, 0,
-      "keep xentrace's own wake-ups (VIRQ_TBUF chains)", 1 },
+      "keep xentrace's own wake-ups (VIRQ_TBUF chains)", 8 },
     { "cpu-hz", OPT_CPU_HZ, "HZ", 0,
       "TSC frequency, for traces without the probes' clock records (a stock "
-      "hypervisor writes none)", 1 },
-    { "tolerant", OPT_TOLERANT, NULL, 0, "skip damaged windows instead of failing", 1 },
+      "hypervisor writes none)", 8 },
+    { "tolerant", OPT_TOLERANT, NULL, 0, "skip damaged windows instead of failing", 8 },
     { 0 },
 };
 

@@ -36,13 +36,23 @@ void hv_clock_init(struct hv_clock *c, double cpu_hz)
     c->cpu_hz = cpu_hz;
 }
 
+/* delta cycles in ns at (mul, shift); a span too long for 64 bits of ns
+ * (only a damaged trace has one) saturates instead of wrapping */
 static inline uint64_t scale(uint64_t delta, uint32_t mul, int32_t shift)
 {
+    unsigned __int128 t = delta;
+
     if (shift < 0)
-        delta >>= -shift;
+        t >>= -shift;
     else
-        delta <<= shift;
-    return (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+        t <<= shift;
+    t = t * mul >> 32;
+    return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
+}
+
+static inline uint64_t saturate(double v)
+{
+    return v >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)v;
 }
 
 static inline uint64_t word2(const struct hv_rec *r, int w)
@@ -131,7 +141,7 @@ uint64_t hv_clock_ns(const struct hv_clock *c, uint64_t delta)
     case HV_CLOCK_RECORDS:
         return scale(delta, c->mul, c->shift);
     case HV_CLOCK_CPU_HZ:
-        return (uint64_t)((double)delta * 1e9 / c->cpu_hz + 0.5);
+        return saturate((double)delta * 1e9 / c->cpu_hz + 0.5);
     default:
         return 0;
     }
@@ -168,7 +178,7 @@ uint64_t hv_clock_cycles(const struct hv_clock *c, uint64_t ns)
             t >>= c->shift;
         return t > UINT64_MAX ? UINT64_MAX : (uint64_t)t;
     case HV_CLOCK_CPU_HZ:
-        return (uint64_t)((double)ns * c->cpu_hz / 1e9 + 0.5);
+        return saturate((double)ns * c->cpu_hz / 1e9 + 0.5);
     default:
         return 0;
     }

@@ -82,5 +82,18 @@ int main(void)
     CHECK_EQ(hv_clock_cpu_ns(&c, 3, 5000, 2000), 1000);
     CHECK_EQ(hv_clock_cycles(&c, 1000), 2000);
     hv_clock_free(&c);
+
+    /* a span no 64-bit ns count holds (a damaged trace's) saturates, at any
+     * scale: found by fuzz_stitch */
+    hv_clock_init(&c, 1e8);
+    CHECK_EQ(hv_clock_ns(&c, UINT64_MAX), UINT64_MAX);
+    CHECK(hv_clock_cycles(&c, UINT64_MAX) / 1000 == UINT64_MAX / 10 / 1000);
+    hv_clock_free(&c);
+    hv_clock_init(&c, 0);
+    r = clock_rec(0, 1000, UINT32_MAX, 31);
+    CHECK(hv_clock_observe(&c, &r) == 0);
+    CHECK_EQ(hv_clock_cpu_ns(&c, 0, 5000, UINT64_MAX), UINT64_MAX);
+    CHECK_EQ(hv_clock_cpu_ns(&c, 0, 5000, 2), UINT32_MAX);    /* 2 << 31 * mul >> 32 */
+    hv_clock_free(&c);
     return check_done();
 }
