@@ -130,11 +130,12 @@ void on_set_pending(struct stitcher *s, const struct hv_rec *r,
     if (!c) {
         /*
          * No source record: a FIFO unmask of a pending port (set_pending
-         * from the unmask path is not "newly pending"), or a source Xen
-         * does not trace.  Just after a gap, its source may be lost.
+         * from the unmask path is not "newly pending": it upcalls, or finds
+         * the port linked already, as when Linux rebinds an IRQ's vCPU), or
+         * a source Xen does not trace.  Just after a gap, its source may be
+         * lost.
          */
-        c = st_chain_new(s, (outcome & (HVP_SP_NEW | HVP_SP_UPCALL)) == HVP_SP_UPCALL
-                                ? CHAIN_SRC_UNMASK : CHAIN_SRC_UNKNOWN);
+        c = st_chain_new(s, outcome & HVP_SP_NEW ? CHAIN_SRC_UNKNOWN : CHAIN_SRC_UNMASK);
         if (!c)
             return;
         c->dom = v->dom;

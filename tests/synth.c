@@ -223,6 +223,23 @@ static void one_event(struct gen *g, unsigned kind, uint64_t t)
         stage(g, c, RECV_CPU, t + 3000, STAGE_SCHED_SWITCH);
         bounce(g, c, t + 3100);
         break;
+    case 7: /* FIFO unmask of a pending port: evtchn_fifo_unmask() sets it
+               pending again, with no source record; it upcalls, or finds
+               the port linked already (Linux rebinding an IRQ's vCPU) */
+        c = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COMPLETE, 1, 27, 0);
+        emit(g, c, SEND_CPU, t, "TRC_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 27u,
+             "vcpu", 0u, "outcome", 4u, NULL);
+        stage(g, c, SEND_CPU, t, STAGE_SET_PENDING);
+        emit(g, c, SEND_CPU, t + 100, "TRC_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
+             "coalesced", 0u, NULL);
+        stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
+        kick(g, c, t + 200, 1);
+        b = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COALESCED, 1, 28, 0);
+        emit(g, b, SEND_CPU, t + 1000, "TRC_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 28u,
+             "vcpu", 0u, "outcome", 8u, NULL);
+        stage(g, b, SEND_CPU, t + 1000, STAGE_SET_PENDING);
+        bounce(g, c, t + 2400);
+        break;
     }
 }
 
@@ -252,7 +269,7 @@ int synth_write(const char *path, unsigned n, unsigned loss_pct, unsigned seed,
         emit(&g, -1, cpu, t - 1000, "TRC_HVPATH_CLOCK_PCPU", "mul", 1u << 31,
              "shift", 0u, NULL);
     for (unsigned i = 0; i < n; i++) {
-        one_event(&g, i % 7, t);
+        one_event(&g, i % 8, t);
         t += 20000 + rnd(&g) % 5000;
     }
     for (unsigned cpu = 0; cpu < NCPU; cpu++)
