@@ -11,6 +11,8 @@
  *     record showing it (waits_on), and the delivery of a set_pending on p
  *     that waited for its mark_pending;
  *   - finished chains still held back that could have (could_hide).
+ * A chain already cut for a broken invariant (suspected silent loss) that
+ * was alive when these records were lost is cut for the loss instead.
  * What a lost record would show anyway is not cut: a PV delivery waiting
  * for its bounce on a busy pCPU goes on, so long chains are no likelier to
  * be cut than short ones.  A new epoch
@@ -117,6 +119,8 @@ void on_lost(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
     (void)stage;
     s->cnt.gaps++;
     s->epoch++;
+    if (r->tsc > s->last_gap_tsc)
+        s->last_gap_tsc = r->tsc;
     pc->after_gap = 1;
     if (pc->cur && pc->cur_waits_mark &&
         (d = st_find_open(s, pc->cur->dom, pc->cur->vcpu)))
@@ -159,13 +163,16 @@ void on_lost(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
      */
     for (size_t i = s->nready; i-- > 0;) {
         struct chain *c = s->ready[s->ready_head + i];
-        if (c->outcome == CHAIN_INCOMPLETE)
-            continue;
-        if (could_hide(c, cpu, from, r->tsc, v->code)) {
+        if (c->end_tsc < from)
+            break;                      /* older ones ended earlier still */
+        if (c->outcome == CHAIN_INCOMPLETE) {
+            /* a broken path this loss explains is no silent loss */
+            if (chain_reason_is_silent_loss(c->reason) && c->nstages &&
+                c->stages[0].tsc <= r->tsc)
+                c->reason = REASON_GAP;
+        } else if (could_hide(c, cpu, from, r->tsc, v->code)) {
             c->outcome = CHAIN_INCOMPLETE;
             c->reason = REASON_GAP;
-        } else if (c->end_tsc < from) {
-            break;                      /* older ones ended earlier still */
         }
     }
 }

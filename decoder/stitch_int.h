@@ -170,6 +170,7 @@ struct stitcher {
     int finishing;
 
     uint64_t epoch;                 /* TRC_LOST_RECORDS seen so far */
+    uint64_t last_gap_tsc;          /* TSC of the latest TRC_LOST_RECORDS (0: none) */
     uint64_t next_chain_id, next_delivery_id;
     struct chain **spare;           /* freed chains, reused (one per event otherwise) */
     size_t nspare, spare_cap;
