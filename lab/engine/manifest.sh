@@ -99,7 +99,7 @@ add_kv dom0_mem_kb dom0_mem_kb
 g=""
 for t in pvh pv; do
     if [[ -n ${kv[guest_${t}_domid]:-} ]]; then
-        g+="${g:+, }{\"name\": \"hvpath-$t\", \"type\": \"$t\", \"domid\": ${kv[guest_${t}_domid]}, \"boot_seconds\": $(jval "${kv[guest_${t}_boot_seconds]:-null}")}"
+        g+="${g:+, }{\"name\": \"hvpath-$t\", \"type\": \"$t\", \"domid\": ${kv[guest_${t}_domid]}, \"boot_seconds\": $(jval "${kv[guest_${t}_boot_seconds]:-null}"), \"boot_attempts\": $(jval "${kv[guest_${t}_boot_attempts]:-null}")}"
     fi
 done
 add_raw guests "[$g]"

@@ -128,6 +128,7 @@ if [ "$GUEST" != none ] && [ "$SCEN" != guest-boot ]; then
     start_guest "$GUEST" || fail "guest $GUEST did not start"
     kv "guest_${GUEST}_domid" "$GUEST_DOMID"
     kv "guest_${GUEST}_boot_seconds" "$GUEST_BOOT_SECS"
+    kv "guest_${GUEST}_boot_attempts" "$GUEST_ATTEMPTS"
 fi
 # Let the boot settle (console, udev-less device setup) before tracing.
 sleep 1
