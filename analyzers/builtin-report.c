@@ -14,6 +14,7 @@
 #include "hist.h"
 #include "json.h"
 #include "options.h"
+#include "u32map.h"
 #include "vec.h"
 
 enum { KEY_SOURCE, KEY_DOM, KEY_PORT, KEY_VCPU, NKEYS };
@@ -23,39 +24,59 @@ static const char *const key_names[NKEYS] = { "source", "dom", "port", "vcpu" };
 
 struct group {
     int64_t key[NKEYS];             /* INT64_MIN: not grouped by this key */
+    uint32_t next;                  /* index + 1 of the next group of the same hash */
     uint64_t chains, outcomes[CHAIN_OUTCOME_COUNT];
-    struct hist h[STAGE_KIND_COUNT + 1];
+    struct hist *h;                 /* [STAGE_KIND_COUNT + 1], from its first delivered chain */
 };
 
 struct report {
     int use[NKEYS];
     struct group *g;
     size_t ng, cap;
+    struct u32map by_hash;          /* key hash -> index of its latest group */
 };
 
 static const double quantiles[] = { 0.50, 0.90, 0.99, 0.999, 1.0 };
 static const char *const qnames[] = { "p50", "p90", "p99", "p99.9", "max" };
 #define NQ 5
 
+/* FNV-1a over the key: groups are found in O(1) however many there are */
+static uint32_t key_hash(const int64_t *key)
+{
+    const unsigned char *p = (const unsigned char *)key;
+    uint32_t h = 2166136261u;
+
+    for (size_t i = 0; i < NKEYS * sizeof(*key); i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
 static struct group *group_of(struct report *rp, const struct chain *c)
 {
     int64_t key[NKEYS] = { c->source, c->dom, c->port, c->vcpu };
+    uint32_t h, head = 0;
+    int found;
 
     for (int k = 0; k < NKEYS; k++)
         if (!rp->use[k])
             key[k] = INT64_MIN;
-    for (size_t i = 0; i < rp->ng; i++)
-        if (!memcmp(rp->g[i].key, key, sizeof(key)))
-            return &rp->g[i];
+    h = key_hash(key);
+    found = u32map_get(&rp->by_hash, h, &head);
+    for (uint32_t i = found ? head + 1 : 0; i; i = rp->g[i - 1].next)
+        if (!memcmp(rp->g[i - 1].key, key, sizeof(key)))
+            return &rp->g[i - 1];
+    if (rp->ng >= UINT32_MAX - 1)
+        return NULL;
     struct group *n = hv_grow(rp->g, &rp->cap, rp->ng + 1, sizeof(*rp->g));
     if (!n)
         return NULL;
     rp->g = n;
+    if (u32map_put(&rp->by_hash, h, (uint32_t)rp->ng))
+        return NULL;
     struct group *g = &rp->g[rp->ng++];
     memset(g, 0, sizeof(*g));
     memcpy(g->key, key, sizeof(key));
-    for (int i = 0; i <= STAGE_KIND_COUNT; i++)
-        hist_init(&g->h[i]);
+    g->next = found ? head + 1 : 0;
     return g;
 }
 
@@ -74,6 +95,13 @@ static int account(struct chains *ch, struct report *rp, const struct chain *c)
     if ((c->outcome != CHAIN_COMPLETE && c->outcome != CHAIN_COALESCED) || !c->delivery ||
         c->via == VIA_HANDLER)
         return 0;
+    if (!g->h) {
+        /* a group of undelivered chains (every vCPU of a big host) needs none */
+        if (!(g->h = malloc((STAGE_KIND_COUNT + 1) * sizeof(*g->h))))
+            return -1;
+        for (int i = 0; i <= STAGE_KIND_COUNT; i++)
+            hist_init(&g->h[i]);
+    }
     if (hist_add(&g->h[E2E], chains_total_ns(ch, c), c->id))
         return -1;
     for (unsigned i = 1; i < c->nstages; i++)
@@ -223,7 +251,7 @@ static void print_text(const struct chains *ch, struct report *rp, const uint64_
                PRIu64 " masked, %" PRIu64 " dropped, %" PRIu64 " incomplete, %" PRIu64
                " orphan)\n", label, g->chains, g->outcomes[0], g->outcomes[1],
                g->outcomes[2], g->outcomes[3], g->outcomes[4], g->outcomes[5]);
-        if (!g->h[E2E].count)
+        if (!g->h)
             continue;
         printf("#   %-16s %9s", "stage (us)", "count");
         for (int q = 0; q < NQ; q++)
@@ -320,7 +348,7 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
         json_outcomes(&j, "outcomes", g->outcomes);
         json_key(&j, "stages");
         json_begin_array(&j);
-        for (int s = E2E; s >= 0; s--) {
+        for (int s = E2E; g->h && s >= 0; s--) {
             const struct hist *h = &g->h[s];
             if (!h->count)
                 continue;
@@ -456,10 +484,13 @@ int cmd_report(int argc, char **argv)
     } else {
         fprintf(stderr, "hvpath report: %s\n", err);
     }
-    for (size_t i = 0; i < rp->ng; i++)
-        for (int s = 0; s <= STAGE_KIND_COUNT; s++)
+    for (size_t i = 0; i < rp->ng; i++) {
+        for (int s = 0; rp->g[i].h && s <= STAGE_KIND_COUNT; s++)
             hist_free(&rp->g[i].h[s]);
+        free(rp->g[i].h);
+    }
     free(rp->g);
+    u32map_free(&rp->by_hash);
     chains_close(&ch);
     if (fflush(stdout) || ferror(stdout)) {
         perror("hvpath report: writing output");
