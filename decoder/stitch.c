@@ -356,7 +356,7 @@ struct chain *st_chain_new(struct stitcher *s, uint8_t source)
  * TRC_LOST_RECORDS after its first stage) is explained by that loss: it is
  * not suspected silent loss.
  */
-static uint8_t explained(const struct stitcher *s, const struct chain *c, uint8_t reason)
+uint8_t st_explained(const struct stitcher *s, const struct chain *c, uint8_t reason)
 {
     if (chain_reason_is_silent_loss(reason) && c->nstages &&
         s->last_gap_tsc >= c->stages[0].tsc)
@@ -367,7 +367,7 @@ static uint8_t explained(const struct stitcher *s, const struct chain *c, uint8_
 void st_cut(struct stitcher *s, struct chain *c, uint8_t reason)
 {
     if (c && !c->reason)
-        c->reason = explained(s, c, reason);
+        c->reason = st_explained(s, c, reason);
     st_finish(s, c, CHAIN_INCOMPLETE);
 }
 

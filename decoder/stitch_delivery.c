@@ -98,6 +98,16 @@ static void unlink_delivery(struct stitcher *s, struct delivery *d, int known)
         v->epoch = s->epoch;
 }
 
+/* c gets d's stages from where it joined d on (its last stage's TSC). */
+static void append_stages(struct chain *c, const struct delivery *d)
+{
+    uint64_t from = c->nstages ? c->stages[c->nstages - 1].tsc : 0;
+
+    for (unsigned k = 0; k < d->nstages; k++)
+        if (d->stages[k].tsc >= from && c->nstages < CHAIN_MAX_STAGES)
+            c->stages[c->nstages++] = d->stages[k];
+}
+
 /* Close delivery d: its chains finish with its stages appended. */
 void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered,
                        uint8_t reason)
@@ -132,11 +142,7 @@ void st_close_delivery(struct stitcher *s, struct delivery *d, int delivered,
     for (size_t i = 0; i < d->nchains; i++) {
         struct chain *c = d->chains[i];
 
-        /* the shared stages from where this chain joined on */
-        uint64_t from = c->nstages ? c->stages[c->nstages - 1].tsc : 0;
-        for (unsigned k = 0; k < d->nstages; k++)
-            if (d->stages[k].tsc >= from && c->nstages < CHAIN_MAX_STAGES)
-                c->stages[c->nstages++] = d->stages[k];
+        append_stages(c, d);
         c->delivery = d->id;
         c->fragile = d->target_gap;
         if (!delivered) {
@@ -166,15 +172,12 @@ void st_close_consumed(struct stitcher *s, struct delivery *d)
     unlink_delivery(s, d, 1);
     for (size_t i = 0; i < d->nchains; i++) {
         struct chain *c = d->chains[i];
-        uint64_t from = c->nstages ? c->stages[c->nstages - 1].tsc : 0;
 
         if (c->outcome == CHAIN_ORPHAN) {       /* nothing it explains */
             st_cut(s, c, REASON_STALE);
             continue;
         }
-        for (unsigned k = 0; k < d->nstages; k++)
-            if (d->stages[k].tsc >= from && c->nstages < CHAIN_MAX_STAGES)
-                c->stages[c->nstages++] = d->stages[k];
+        append_stages(c, d);
         c->delivery = handler ? handler : d->id;
         c->via = VIA_HANDLER;
         st_finish(s, c, CHAIN_COALESCED);
@@ -283,6 +286,25 @@ void on_assert_tasklet(struct stitcher *s, const struct hv_rec *r,
 }
 
 /*
+ * A kick or a wake of (dom, vcpu) right after a set_pending of that vCPU
+ * that waited for its mark_pending: the mark was lost.  The chain and the
+ * vCPU's open delivery end incomplete; 1 if so.
+ */
+static int mark_lost(struct stitcher *s, struct pcpu *pc, const struct roles *v,
+                     struct delivery *d)
+{
+    if (!pc->cur || !pc->cur_waits_mark || pc->cur->dom != v->dom ||
+        pc->cur->vcpu != v->vcpu)
+        return 0;
+    st_cut(s, pc->cur, REASON_NO_PREDECESSOR);
+    pc->cur = NULL;
+    pc->cur_waits_mark = 0;
+    if (d && !d->delivered)
+        d->suspect = REASON_NO_PREDECESSOR;
+    return 1;
+}
+
+/*
  * A kick belongs to a delivery only where its mark_pending made it: PV, the
  * next hot-path record after the mark on its pCPU; HVM, the first on the
  * pCPU that asserted.  Xen kicks vCPUs for other reasons too (an NMI
@@ -302,15 +324,8 @@ void on_kick(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
     pc->kick_expected = 0;
     if (vs)                         /* Xen says whether it runs, and where */
         vs->cpu = v->code ? target : NO_CPU;
-    if (pc->cur && pc->cur_waits_mark && pc->cur->dom == v->dom &&
-        pc->cur->vcpu == v->vcpu) {
-        st_cut(s, pc->cur, REASON_NO_PREDECESSOR);
-        pc->cur = NULL;
-        pc->cur_waits_mark = 0;
-        if (d && !d->delivered)
-            d->suspect = REASON_NO_PREDECESSOR;
+    if (mark_lost(s, pc, v, d))
         return;
-    }
     if (d && !d->delivered && !d->kicked && expected && vs->hvm && !d->hvm)
         d->suspect = REASON_NO_PREDECESSOR;     /* an HVM vCPU's hvm_assert is lost */
     if (!d || d->delivered || d->kicked ||
@@ -506,16 +521,8 @@ void on_sched_wake(struct stitcher *s, const struct hv_rec *r,
     struct pcpu *pc = &s->pcpu[r->cpu];
     struct delivery *d = st_find_open(s, v->dom, v->vcpu);
 
-    /* right after a set_pending of this vCPU: its mark_pending was lost */
-    if (pc->cur && pc->cur_waits_mark && pc->cur->dom == v->dom &&
-        pc->cur->vcpu == v->vcpu) {
-        st_cut(s, pc->cur, REASON_NO_PREDECESSOR);
-        pc->cur = NULL;
-        pc->cur_waits_mark = 0;
-        if (d && !d->delivered)
-            d->suspect = REASON_NO_PREDECESSOR;
+    if (mark_lost(s, pc, v, d))
         return;
-    }
     /*
      * vcpu_kick()'s wake, before its kick; others (timers, pollers, NMIs,
      * a later event's) are not this delivery's.

@@ -165,12 +165,9 @@ void on_lost(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
         struct chain *c = s->ready[s->ready_head + i];
         if (c->end_tsc < from)
             break;                      /* older ones ended earlier still */
-        if (c->outcome == CHAIN_INCOMPLETE) {
-            /* a broken path this loss explains is no silent loss */
-            if (chain_reason_is_silent_loss(c->reason) && c->nstages &&
-                c->stages[0].tsc <= r->tsc)
-                c->reason = REASON_GAP;
-        } else if (could_hide(c, cpu, from, r->tsc, v->code)) {
+        if (c->outcome == CHAIN_INCOMPLETE)
+            c->reason = st_explained(s, c, c->reason);  /* this loss may explain it */
+        else if (could_hide(c, cpu, from, r->tsc, v->code)) {
             c->outcome = CHAIN_INCOMPLETE;
             c->reason = REASON_GAP;
         }

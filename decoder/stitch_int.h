@@ -182,6 +182,8 @@ struct chain *st_chain_new(struct stitcher *s, uint8_t source);
 void st_finish(struct stitcher *s, struct chain *c, uint8_t outcome);
 /* finish c as incomplete for reason (a reason it has already stays) */
 void st_cut(struct stitcher *s, struct chain *c, uint8_t reason);
+/* reason, or REASON_GAP where it is silent loss but a reported loss came after c began */
+uint8_t st_explained(const struct stitcher *s, const struct chain *c, uint8_t reason);
 
 /* Append stage kind at r's TSC and pCPU to st[] (n of them so far). */
 static inline void st_add_stage(struct chain_stage *st, uint8_t *n,
