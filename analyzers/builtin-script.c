@@ -114,6 +114,12 @@ static const char *const source_choices[] = {
     NULL,
 };
 
+/* the same names in --help, from the same table */
+#define HV_SOURCE(id, name, what) " " name
+static const char source_help[] = "only chains from this source:"
+#include "stages.def"
+    ;
+
 /* long options only: keys outside the character range (0x200 on: chains.c) */
 enum { OPT_FORMAT = 0x100, OPT_ID, OPT_DOM, OPT_PORT, OPT_VCPU, OPT_SOURCE, OPT_MIN_LATENCY };
 
@@ -126,8 +132,7 @@ static const struct argp_option script_options[] = {
     { "dom", OPT_DOM, "D", 0, "only chains to domain D", 2 },
     { "port", OPT_PORT, "P", 0, "only chains on port P", 2 },
     { "vcpu", OPT_VCPU, "V", 0, "only chains to vCPU V", 2 },
-    { "source", OPT_SOURCE, "NAME", 0,
-      "only chains from this source: unknown, pirq, interdomain, ipi, virq, bind", 2 },
+    { "source", OPT_SOURCE, "NAME", 0, source_help, 2 },
     { "min-latency", OPT_MIN_LATENCY, "T", 0,
       "only chains taking at least T end to end (e.g. 20us, 1.5ms)", 2 },
     { 0 },
@@ -176,7 +181,7 @@ static error_t script_parse(int key, char *arg, struct argp_state *st)
 static const struct argp script_argp = {
     script_options, script_parse, "FILE",
     "Print the chain of every event in the xentrace file FILE: its source "
-    "(pirq, interdomain, ipi, virq, bind), set_pending, mark_pending and the "
+    "record (--source lists the kinds), set_pending, mark_pending and the "
     "delivery, each stage with its pCPU, time since the trace start and the "
     "time since the stage before.  docs/report.md describes the chain model."
     "\v"
