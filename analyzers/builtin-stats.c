@@ -162,7 +162,7 @@ int cmd_stats(int argc, char **argv)
     char err[600];
 
     hv_argp_parse(&stats_argp, argc, argv, &a);
-    if (trace_stats_compute(a.file, a.tolerant, &st, err, sizeof(err))) {
+    if (trace_stats_compute(a.file, a.tolerant, 0, &st, err, sizeof(err))) {
         fprintf(stderr, "hvpath stats: %s\n", err);
         return HV_EXIT_DATA;
     }

@@ -17,12 +17,12 @@ int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
 {
     struct xt_options xo = { .order = XT_ORDER_TSC, .tolerant = opt->tolerant };
     struct stitch_options so = { 0 };
-    char msg[600];
-    int rc;
 
     memset(ch, 0, sizeof(*ch));
     ch->opt = *opt;
-    if (trace_stats_compute(opt->path, opt->tolerant, &ch->stats, err, errlen))
+    /* the counting pass keeps the clock records: no pass of their own */
+    if (trace_stats_compute(opt->path, opt->tolerant, opt->cpu_hz > 0 ? 0 : hv_clock_event(),
+                            &ch->stats, err, errlen))
         return -1;
     for (size_t i = 0; i < ch->stats.nevents; i++)
         if ((ch->stats.events[i].event & 0xfffff000u) == HV_TRC_HVPATH)
@@ -31,12 +31,12 @@ int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
 
     hv_clock_init(&ch->clock, opt->cpu_hz);
     if (ch->clock.source == HV_CLOCK_NONE) {
-        rc = hv_clock_from_file(&ch->clock, opt->path, msg, sizeof(msg));
-        if (rc < 0) {
-            snprintf(err, errlen, "%s", msg);
-            goto fail;
-        }
-        if (rc == 0) {
+        for (size_t i = 0; i < ch->stats.nkept; i++)
+            if (hv_clock_observe(&ch->clock, &ch->stats.kept[i])) {
+                snprintf(err, errlen, "%s: out of memory reading clock records", opt->path);
+                goto fail;
+            }
+        if (ch->clock.source == HV_CLOCK_NONE) {
             snprintf(err, errlen, "%s: no clock records in the trace (a stock "
                      "hypervisor writes none): give the TSC frequency with "
                      "--cpu-hz", opt->path);

@@ -10,7 +10,6 @@
 
 #include "schema.h"
 #include "vec.h"
-#include "xt_reader.h"
 
 static uint32_t clock_event;
 static int w_stime, w_stamp, w_mul, w_shift;
@@ -109,30 +108,10 @@ int hv_clock_observe(struct hv_clock *c, const struct hv_rec *r)
     return 0;
 }
 
-int hv_clock_from_file(struct hv_clock *c, const char *path, char *err,
-                       unsigned errlen)
+uint32_t hv_clock_event(void)
 {
-    struct xt_options opt = { .order = XT_ORDER_FILE, .tolerant = 1 };
-    struct xt_reader *r;
-    struct hv_rec rec[512];
-    int n;
-
-    if (xt_open(path, &opt, &r, err, errlen))
-        return -1;
     resolve();
-    while ((n = xt_next_batch(r, rec, 512)) > 0)
-        for (int i = 0; i < n; i++)
-            if (rec[i].event == clock_event && hv_clock_observe(c, &rec[i])) {
-                snprintf(err, errlen, "%s: out of memory reading clock records", path);
-                xt_close(r);
-                return -1;
-            }
-    if (n < 0)
-        snprintf(err, errlen, "%s", xt_error(r));
-    xt_close(r);
-    if (n < 0)
-        return -1;
-    return c->source != HV_CLOCK_NONE;
+    return clock_event;
 }
 
 uint64_t hv_clock_ns(const struct hv_clock *c, uint64_t delta)

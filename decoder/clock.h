@@ -59,12 +59,8 @@ void hv_clock_init(struct hv_clock *c, double cpu_hz);
  */
 int hv_clock_observe(struct hv_clock *c, const struct hv_rec *r);
 
-/*
- * Read every clock record of the xentrace file path (file order): 1 found
- * some, 0 none, -1 unreadable or out of memory (message in err).
- */
-int hv_clock_from_file(struct hv_clock *c, const char *path, char *err,
-                       unsigned errlen);
+/* The event id of the records hv_clock_observe takes (the probes' CLOCK_PCPU). */
+uint32_t hv_clock_event(void);
 
 /* Nanoseconds in delta TSC cycles at the first record's scale (0 while NONE). */
 uint64_t hv_clock_ns(const struct hv_clock *c, uint64_t delta);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vec.h"
+
 #define BATCH 512                   /* records decoded per reader call */
 #define DIRECT 4096                 /* direct-mapped event counters */
 
@@ -98,6 +100,9 @@ struct part {
     struct slot direct[DIRECT];     /* direct-mapped counters, then the map */
     struct hv_rec batch[BATCH];
     uint64_t per_cpu[XT_MAX_CPUS];
+    uint32_t keep;                  /* the event id whose records are kept */
+    struct hv_rec *kept;
+    size_t nkept, kept_cap;
     uint64_t lost, lost_events, tsc_first, tsc_last;
     int have_tsc;
     int rc;
@@ -105,6 +110,17 @@ struct part {
                                        result will not be used */
     char err[600];
 };
+
+static int keep_rec(struct part *p, const struct hv_rec *rec)
+{
+    struct hv_rec *n = hv_grow(p->kept, &p->kept_cap, p->nkept + 1, sizeof(*p->kept));
+
+    if (!n)
+        return -1;
+    p->kept = n;
+    p->kept[p->nkept++] = *rec;
+    return 0;
+}
 
 static void *count_part(void *arg)
 {
@@ -156,6 +172,8 @@ static void *count_part(void *arg)
                 p->lost += rec->extra[0];
                 p->lost_events++;
             }
+            if (p->keep && rec->event == p->keep && keep_rec(p, rec))
+                goto oom;
         }
     }
     if (rc < 0) {
@@ -180,12 +198,14 @@ oom:
     return NULL;
 }
 
-static struct part *part_new(const char *path, int tolerant, uint64_t from, uint64_t to)
+static struct part *part_new(const char *path, int tolerant, uint32_t keep,
+                             uint64_t from, uint64_t to)
 {
     struct part *p = calloc(1, sizeof(*p));
 
     if (p) {
         p->path = path;
+        p->keep = keep;
         p->opt.order = XT_ORDER_FILE;
         p->opt.tolerant = tolerant;
         p->opt.from = from;
@@ -201,6 +221,7 @@ static void part_free(struct part *p)
     if (p->r)
         xt_close(p->r);
     free(p->map.s);
+    free(p->kept);
     free(p);
 }
 
@@ -235,6 +256,9 @@ static int part_add(struct part *a, struct part *b)
             a->tsc_last = b->tsc_last;
         a->have_tsc = 1;
     }
+    for (size_t i = 0; i < b->nkept; i++)
+        if (keep_rec(a, &b->kept[i]))
+            return -1;
     a->lost += b->lost;
     a->lost_events += b->lost_events;
     if (!x->tsc_backwards && (cut_backwards || y->tsc_backwards))
@@ -253,8 +277,8 @@ static int part_add(struct part *a, struct part *b)
 #define CUT_SPAN (64u << 20)        /* where a cut is looked for after the
                                        middle: windows are far smaller */
 
-int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
-                        char *err, size_t errlen)
+int trace_stats_compute(const char *path, int tolerant, uint32_t keep,
+                        struct trace_stats *st, char *err, size_t errlen)
 {
     struct part *a = NULL, *b = NULL;
     uint64_t mid = 0, split_min = SPLIT_MIN;
@@ -281,11 +305,11 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
                           errlen) != 1)
         mid = 0;
 
-    a = part_new(path, tolerant, 0, mid);
+    a = part_new(path, tolerant, keep, 0, mid);
     if (!a)
         goto oom;
     if (mid) {
-        b = part_new(path, tolerant, mid, 0);
+        b = part_new(path, tolerant, keep, mid, 0);
         if (!b || pthread_create(&tid, NULL, count_part, b)) {
             part_free(b);
             b = NULL;
@@ -307,7 +331,7 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
         /* payload that looked like headers: the first half ran past the cut */
         uint64_t end = a->xt.end_offset;
         part_free(b);
-        b = part_new(path, tolerant, end, 0);
+        b = part_new(path, tolerant, keep, end, 0);
         if (!b)
             goto oom;
         count_part(b);
@@ -341,6 +365,9 @@ int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
         }
     }
     qsort(st->events, st->nevents, sizeof(*st->events), cmp_event);
+    st->kept = a->kept;
+    st->nkept = a->nkept;
+    a->kept = NULL;
     part_free(a);
     part_free(b);
     return 0;
@@ -358,6 +385,9 @@ void trace_stats_free(struct trace_stats *st)
 {
     free(st->per_cpu);
     free(st->events);
+    free(st->kept);
     st->per_cpu = NULL;
     st->events = NULL;
+    st->kept = NULL;
+    st->nkept = 0;
 }

@@ -27,11 +27,18 @@ struct trace_stats {
     uint64_t *per_cpu;              /* records per pCPU, xt.ncpus entries */
     struct trace_event_count *events; /* nevents entries, sorted by event id */
     size_t nevents;
+    struct hv_rec *kept;            /* the records of the id asked for, file order */
+    size_t nkept;
 };
 
-/* 0, or -1 with a message in err (nothing in *st needs freeing then). */
-int trace_stats_compute(const char *path, int tolerant, struct trace_stats *st,
-                        char *err, size_t errlen);
+/*
+ * 0, or -1 with a message in err (nothing in *st needs freeing then).  The
+ * records of event id keep (0: none) are kept whole in st->kept, for a
+ * caller that wants a few rare ones (the clock records) without reading the
+ * file once more.
+ */
+int trace_stats_compute(const char *path, int tolerant, uint32_t keep,
+                        struct trace_stats *st, char *err, size_t errlen);
 
 void trace_stats_free(struct trace_stats *st);
 

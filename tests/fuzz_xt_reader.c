@@ -74,9 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
         setenv("HVPATH_STATS_SPLIT_MIN", "999999999999", 1);
-        r1 = trace_stats_compute(path, 0, &one, err, sizeof(err));
+        r1 = trace_stats_compute(path, 0, 0, &one, err, sizeof(err));
         setenv("HVPATH_STATS_SPLIT_MIN", "0", 1);
-        r2 = trace_stats_compute(path, 0, &two, err, sizeof(err));
+        r2 = trace_stats_compute(path, 0, 0, &two, err, sizeof(err));
         if (r1 != r2 || (r1 == 0) != (rc[0] == 0))
             abort();
         if (r1 == 0) {

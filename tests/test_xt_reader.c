@@ -111,7 +111,7 @@ static void test_lost(void)
     struct trace_stats st;
     char err[512];
 
-    CHECK(trace_stats_compute(fixture_path("lost"), 0, &st, err, sizeof(err)) == 0);
+    CHECK(trace_stats_compute(fixture_path("lost"), 0, 0, &st, err, sizeof(err)) == 0);
     CHECK_EQ(st.lost, 12);
     CHECK_EQ(st.lost_events, 2);
     CHECK_EQ(st.xt.records, 4);

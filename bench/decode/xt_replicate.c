@@ -109,7 +109,7 @@ int main(int argc, char **argv)
         return 2;
     }
     want = strtoull(argv[3], NULL, 10) << 20;
-    if (trace_stats_compute(argv[1], 0, &st, err, sizeof(err))) {
+    if (trace_stats_compute(argv[1], 0, 0, &st, err, sizeof(err))) {
         fprintf(stderr, "xt_replicate: %s\n", err);
         return 1;
     }
