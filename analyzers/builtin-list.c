@@ -217,6 +217,25 @@ static void stage_records(unsigned k, char *buf, size_t len)
             n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", ev);
 }
 
+/* The model's named values besides the stages: one row each in every format. */
+static const struct model_table {
+    const char *json_key, *md_head, *text_head;
+    int text_width;
+    unsigned from, count;           /* reasons start at 1: 0 is "not incomplete" */
+    const char *(*name)(unsigned), *(*what)(unsigned);
+    int (*silent)(unsigned);        /* reasons: counted as suspected silent loss */
+} model_tables[] = {
+    { "sources", "source", "Sources:", 12, 0, CHAIN_SRC_COUNT,
+      chain_source_name, chain_source_what, NULL },
+    { "outcomes", "outcome", "Outcomes:", 12, 0, CHAIN_OUTCOME_COUNT,
+      chain_outcome_name, chain_outcome_what, NULL },
+    { "reasons", "incomplete: reason", "Why a chain is incomplete:", 16, 1, REASON_COUNT,
+      chain_reason_name, chain_reason_what, chain_reason_is_silent_loss },
+    { "vias", "coalesced: via", "How a coalesced chain was delivered:", 16, 0, VIA_COUNT,
+      chain_via_name, chain_via_what, NULL },
+};
+#define NMODEL (sizeof(model_tables) / sizeof(model_tables[0]))
+
 static void list_stages(const struct list_args *a)
 {
     char recs[200];
@@ -225,43 +244,20 @@ static void list_stages(const struct list_args *a)
         struct json j;
         json_init(&j, stdout);
         json_begin_object(&j);
-        json_key(&j, "sources");
-        json_begin_array(&j);
-        for (unsigned i = 0; i < CHAIN_SRC_COUNT; i++) {
-            json_begin_object(&j);
-            json_kv_str(&j, "name", chain_source_name(i));
-            json_kv_str(&j, "what", chain_source_what(i));
-            json_end_object(&j);
+        for (size_t t = 0; t < NMODEL; t++) {
+            const struct model_table *m = &model_tables[t];
+            json_key(&j, m->json_key);
+            json_begin_array(&j);
+            for (unsigned i = m->from; i < m->count; i++) {
+                json_begin_object(&j);
+                json_kv_str(&j, "name", m->name(i));
+                json_kv_str(&j, "what", m->what(i));
+                if (m->silent)
+                    json_kv_bool(&j, "silent_loss", m->silent(i));
+                json_end_object(&j);
+            }
+            json_end_array(&j);
         }
-        json_end_array(&j);
-        json_key(&j, "outcomes");
-        json_begin_array(&j);
-        for (unsigned i = 0; i < CHAIN_OUTCOME_COUNT; i++) {
-            json_begin_object(&j);
-            json_kv_str(&j, "name", chain_outcome_name(i));
-            json_kv_str(&j, "what", chain_outcome_what(i));
-            json_end_object(&j);
-        }
-        json_end_array(&j);
-        json_key(&j, "reasons");
-        json_begin_array(&j);
-        for (unsigned i = 1; i < REASON_COUNT; i++) {
-            json_begin_object(&j);
-            json_kv_str(&j, "name", chain_reason_name(i));
-            json_kv_str(&j, "what", chain_reason_what(i));
-            json_kv_bool(&j, "silent_loss", chain_reason_is_silent_loss(i));
-            json_end_object(&j);
-        }
-        json_end_array(&j);
-        json_key(&j, "vias");
-        json_begin_array(&j);
-        for (unsigned i = 0; i < VIA_COUNT; i++) {
-            json_begin_object(&j);
-            json_kv_str(&j, "name", chain_via_name(i));
-            json_kv_str(&j, "what", chain_via_what(i));
-            json_end_object(&j);
-        }
-        json_end_array(&j);
         json_key(&j, "stages");
         json_begin_array(&j);
         for (unsigned k = 0; k < STAGE_KIND_COUNT; k++) {
@@ -287,19 +283,13 @@ static void list_stages(const struct list_args *a)
             printf("| `%s` | %s | %s | %s |\n", chain_stage_name(k),
                    chain_join_name(chain_stage_join(k)), recs, chain_stage_what(k));
         }
-        printf("\n| source | what |\n|---|---|\n");
-        for (unsigned i = 0; i < CHAIN_SRC_COUNT; i++)
-            printf("| `%s` | %s |\n", chain_source_name(i), chain_source_what(i));
-        printf("\n| outcome | what |\n|---|---|\n");
-        for (unsigned i = 0; i < CHAIN_OUTCOME_COUNT; i++)
-            printf("| `%s` | %s |\n", chain_outcome_name(i), chain_outcome_what(i));
-        printf("\n| incomplete: reason | what |\n|---|---|\n");
-        for (unsigned i = 1; i < REASON_COUNT; i++)
-            printf("| `%s` | %s%s |\n", chain_reason_name(i), chain_reason_what(i),
-                   chain_reason_is_silent_loss(i) ? " (counted as suspected silent loss)" : "");
-        printf("\n| coalesced: via | what |\n|---|---|\n");
-        for (unsigned i = 0; i < VIA_COUNT; i++)
-            printf("| `%s` | %s |\n", chain_via_name(i), chain_via_what(i));
+        for (size_t t = 0; t < NMODEL; t++) {
+            const struct model_table *m = &model_tables[t];
+            printf("\n| %s | what |\n|---|---|\n", m->md_head);
+            for (unsigned i = m->from; i < m->count; i++)
+                printf("| `%s` | %s%s |\n", m->name(i), m->what(i),
+                       m->silent && m->silent(i) ? " (counted as suspected silent loss)" : "");
+        }
         printf("<!-- end generated -->\n");
         return;
     }
@@ -310,18 +300,12 @@ static void list_stages(const struct list_args *a)
                chain_join_name(chain_stage_join(k)), chain_stage_what(k), "", "",
                *recs ? recs : "(derived)");
     }
-    printf("\nSources:\n");
-    for (unsigned i = 0; i < CHAIN_SRC_COUNT; i++)
-        printf("  %-12s %s\n", chain_source_name(i), chain_source_what(i));
-    printf("\nOutcomes:\n");
-    for (unsigned i = 0; i < CHAIN_OUTCOME_COUNT; i++)
-        printf("  %-12s %s\n", chain_outcome_name(i), chain_outcome_what(i));
-    printf("\nWhy a chain is incomplete:\n");
-    for (unsigned i = 1; i < REASON_COUNT; i++)
-        printf("  %-16s %s\n", chain_reason_name(i), chain_reason_what(i));
-    printf("\nHow a coalesced chain was delivered:\n");
-    for (unsigned i = 0; i < VIA_COUNT; i++)
-        printf("  %-16s %s\n", chain_via_name(i), chain_via_what(i));
+    for (size_t t = 0; t < NMODEL; t++) {
+        const struct model_table *m = &model_tables[t];
+        printf("\n%s\n", m->text_head);
+        for (unsigned i = m->from; i < m->count; i++)
+            printf("  %-*s %s\n", m->text_width, m->name(i), m->what(i));
+    }
 }
 
 /* ---- the command --------------------------------------------------------- */
