@@ -128,6 +128,12 @@ static int find_word(struct xt_reader *r, struct chunk *ch, uint64_t off,
     return 0;
 }
 
+/* Can a header naming cpu and len at off start a window of the file? */
+static int window_fits(uint32_t cpu, uint32_t len, uint64_t off, uint64_t size)
+{
+    return cpu < XT_MAX_CPUS && len % 4 == 0 && off + HDR_BYTES + len <= size;
+}
+
 /*
  * Does a plausible window header sit at off?  1 yes, 0 no, -1 on a read
  * error.  Used to resynchronise after damage in tolerant mode, and to find
@@ -144,8 +150,7 @@ static int header_plausible(struct xt_reader *r, struct chunk *ch, uint64_t off)
         return -1;
     cpu = le32(h + 4);
     len = le32(h + 8);
-    return le32(h) == XT_CPU_CHANGE_HEADER && cpu < XT_MAX_CPUS &&
-           len % 4 == 0 && off + HDR_BYTES + len <= r->cnt.file_bytes;
+    return le32(h) == XT_CPU_CHANGE_HEADER && window_fits(cpu, len, off, r->cnt.file_bytes);
 }
 
 /*
@@ -222,7 +227,7 @@ static int header_at(struct xt_reader *r, struct chunk *ch, uint64_t off,
                         word);
         return 0;
     }
-    if (cpu >= XT_MAX_CPUS || len % 4 != 0 || off + HDR_BYTES + len > size) {
+    if (!window_fits(cpu, len, off, size)) {
         if (!r->opt.tolerant) {
             if (cpu >= XT_MAX_CPUS)
                 return xt_fail(r, off, "window header names cpu %u (max %u)",
