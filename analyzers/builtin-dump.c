@@ -69,7 +69,7 @@ static const struct argp dump_argp = {
     "\v"
     "EXAMPLES:\n"
     "  hvpath dump host.xt | less\n"
-    "  hvpath dump --format jsonl host.xt | jq 'select(.name == \"TRC_HVPATH_EVTCHN_SEND\")'\n"
+    "  hvpath dump --format jsonl host.xt | jq 'select(.name == \"TRC_HW_HVPATH_EVTCHN_SEND\")'\n"
     "  hvpath dump --file-order --tolerant damaged.xt\n",
     NULL, NULL, NULL,
 };

@@ -21,7 +21,7 @@
 #include "schema.h"
 #include "stitch.h"
 
-enum { FMT_TEXT, FMT_JSON, FMT_MARKDOWN };
+enum { FMT_TEXT, FMT_JSON, FMT_MARKDOWN, FMT_XEN_H, FMT_XENTRACE };
 
 struct list_args {
     int format, probes, stock, stages;
@@ -177,12 +177,16 @@ static void md_events(const struct list_args *a)
     printf("# hv-probes records\n\n"
            "<!-- generated: hvpath list --probes --format markdown, from "
            "hv-probes/hvpath_events.def; tests/test_docs.py keeps them equal -->\n\n"
-           "Every hv-probes record is in TRC_HW subclass 0x8 (id `0x00808000 | "
-           "number`, selected by `xentrace -e 0x00808000` or any mask with it) "
-           "and carries the TSC of the pCPU that wrote it.  Payload words are "
-           "32-bit; an `x64` field is two words, low first.  Stock xenalyze "
-           "skips these records silently.  `docs/hv-probes.md` explains the "
-           "patch series.\n\n## Records\n\n| record | id | fields |\n|---|---|---|\n");
+           "Every hv-probes record is in TRC_HW subclass 0x8 (id `TRC_HW_HVPATH "
+           "| number` = `0x00808000 | number`, its name as the series' "
+           "`public/trace.h` defines it; selected by `xentrace -e 0x00808000` "
+           "or any mask with it) and carries the TSC of the pCPU that wrote it.  "
+           "Payload words are 32-bit; an `x64` field is two words, low first.  "
+           "The series carries this table as `public/hvpath_events.def`, names "
+           "the records in `tools/xentrace/formats` and decodes them in "
+           "xenalyze's `--dump-all` (stock xenalyze skips them silently).  "
+           "`docs/hv-probes.md` explains the patch series.\n\n## Records\n\n"
+           "| record | id | fields |\n|---|---|---|\n");
     for (size_t i = 0; i < hv_event_count(); i++) {
         const struct hv_event_info *e = hv_event_at(i);
         char fields[200];
@@ -201,6 +205,57 @@ static void md_events(const struct list_args *a)
         if (selected(a, hv_event_at(i)))
             md_event(hv_event_at(i));
     md_groups(a);
+}
+
+/* ---- the hv-probes series' generated text ------------------------------- */
+
+/*
+ * --format xen-h: the id defines of the series' public/trace.h, in the
+ * TRC_HW_IRQ_* style.  Xen checks them against its copy of the table at
+ * build time; hv-probes/check-series.sh checks the patch holds this text.
+ */
+static void xen_h_events(const struct list_args *a)
+{
+    for (size_t i = 0; i < hv_event_count(); i++) {
+        const struct hv_event_info *e = hv_event_at(i);
+        if (!is_probe(e) || !selected(a, e))
+            continue;
+        printf("#define %-32s (TRC_HW_HVPATH + 0x%03x)\n", e->name, e->id & 0xfffu);
+    }
+}
+
+/*
+ * --format xentrace: lines for tools/xentrace/formats (xentrace_format's
+ * table): "0xID  CPU%(cpu)d  %(tsc)d (+%(reltsc)8d)  name [ field = %(N)d, ... ]"
+ * with the record's own field names; an x64 field prints high word first.
+ */
+static void xentrace_events(const struct list_args *a)
+{
+    for (size_t i = 0; i < hv_event_count(); i++) {
+        const struct hv_event_info *e = hv_event_at(i);
+        char name[64];
+        size_t k;
+
+        if (!is_probe(e) || !selected(a, e))
+            continue;
+        for (k = 0; e->name[k + 7] && k + 1 < sizeof(name); k++)   /* after "TRC_HW_" */
+            name[k] = (char)tolower((unsigned char)e->name[k + 7]);
+        name[k] = 0;
+        printf("0x%08x  CPU%%(cpu)d  %%(tsc)d (+%%(reltsc)8d)  %s [", e->id, name);
+        for (unsigned f = 0; f < e->nfields; f++) {
+            const struct hv_field *fl = &e->fields[f];
+            unsigned w = fl->word + 1u;     /* xentrace_format counts from 1 */
+
+            printf("%s %s = ", f ? "," : "", fl->name);
+            if (fl->type == HV_FIELD_X64)
+                printf("0x%%(%u)08x%%(%u)08x", w + 1, w);
+            else if (fl->type == HV_FIELD_X32)
+                printf("0x%%(%u)x", w);
+            else
+                printf("%%(%u)d", w);
+        }
+        printf(" ]\n");
+    }
 }
 
 /* ---- the chain model ----------------------------------------------------- */
@@ -319,14 +374,17 @@ static const struct argp_option list_options[] = {
     { "stages", OPT_STAGES, NULL, 0,
       "the chain model instead: stages (how each joins its chain, which record "
       "it comes from), sources, outcomes", 0 },
-    { "format", OPT_FORMAT, "text|json|markdown", 0,
-      "markdown: the reference page (docs/records.md is --probes --format markdown)", 0 },
+    { "format", OPT_FORMAT, "text|json|markdown|xen-h|xentrace", 0,
+      "markdown: the reference page (docs/records.md is --probes --format "
+      "markdown); xen-h and xentrace: the hv-probes ids as the series' "
+      "public/trace.h defines them, and its tools/xentrace/formats lines", 0 },
     { 0 },
 };
 
 static error_t list_parse(int key, char *arg, struct argp_state *st)
 {
-    static const char *const formats[] = { "text", "json", "markdown", NULL };
+    static const char *const formats[] = { "text", "json", "markdown", "xen-h",
+                                           "xentrace", NULL };
     struct list_args *a = st->input;
 
     switch (key) {
@@ -362,7 +420,8 @@ static const struct argp list_argp = {
     "  hvpath list --probes\n"
     "  hvpath list '*SCHED*'\n"
     "  hvpath list --stages\n"
-    "  hvpath list --format json TRC_HVPATH_SET_PENDING_FIFO | jq '.[0].fields'\n",
+    "  hvpath list --format json TRC_HW_HVPATH_SET_PENDING_FIFO | jq '.[0].fields'\n"
+    "  hvpath list --format xentrace >> tools/xentrace/formats\n",
     NULL, NULL, NULL,
 };
 
@@ -373,8 +432,16 @@ int cmd_list(int argc, char **argv)
     int any = 0;
 
     hv_argp_parse(&list_argp, argc, argv, &a);
+    if (a.stages && (a.format == FMT_XEN_H || a.format == FMT_XENTRACE)) {
+        fprintf(stderr, "hvpath list: --format xen-h and xentrace list records, not --stages\n");
+        return HV_EXIT_USAGE;
+    }
     if (a.stages) {
         list_stages(&a);
+    } else if (a.format == FMT_XEN_H) {
+        xen_h_events(&a);
+    } else if (a.format == FMT_XENTRACE) {
+        xentrace_events(&a);
     } else if (a.format == FMT_MARKDOWN) {
         md_events(&a);
     } else if (a.format == FMT_JSON) {

@@ -12,7 +12,7 @@
 #include "record.h"
 
 /*
- * "  1       123456789012  TRC_HVPATH_EVTCHN_SEND  sdom=0 ... type=1(INTERDOMAIN)"
+ * "  1       123456789012  TRC_HW_HVPATH_EVTCHN_SEND  sdom=0 ... type=1(INTERDOMAIN)"
  * ('*' after an inherited TSC; a field with named values shows the name in
  * parentheses; words no field describes print raw as wN=0x...)
  */

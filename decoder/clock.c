@@ -20,12 +20,12 @@ static void resolve(void)
 
     if (clock_event)
         return;
-    e = hv_event_by_name("TRC_HVPATH_CLOCK_PCPU");
+    e = hv_event_by_name("TRC_HW_HVPATH_CLOCK_PCPU");
     clock_event = e ? e->id : 0xffffffffu;  /* never matches without one */
-    w_stime = hv_field_word("TRC_HVPATH_CLOCK_PCPU", "stime");
-    w_stamp = hv_field_word("TRC_HVPATH_CLOCK_PCPU", "stamp_tsc");
-    w_mul = hv_field_word("TRC_HVPATH_CLOCK_PCPU", "mul");
-    w_shift = hv_field_word("TRC_HVPATH_CLOCK_PCPU", "shift");
+    w_stime = hv_field_word("TRC_HW_HVPATH_CLOCK_PCPU", "stime");
+    w_stamp = hv_field_word("TRC_HW_HVPATH_CLOCK_PCPU", "stamp_tsc");
+    w_mul = hv_field_word("TRC_HW_HVPATH_CLOCK_PCPU", "mul");
+    w_shift = hv_field_word("TRC_HW_HVPATH_CLOCK_PCPU", "shift");
 }
 
 void hv_clock_init(struct hv_clock *c, double cpu_hz)

@@ -2,7 +2,7 @@
 /*
  * clock.h - TSC cycles to nanoseconds, per pCPU.
  *
- * From the hv-probes' TRC_HVPATH_CLOCK_PCPU records: each pCPU's
+ * From the hv-probes' TRC_HW_HVPATH_CLOCK_PCPU records: each pCPU's
  * calibration points (stime, stamp_tsc and the scale Xen's own NOW() uses
  * there: ns = ((delta << shift) * mul) >> 32, shift may be negative), as
  * Xen updates them once a second.  A duration that ends on pCPU p is
@@ -23,7 +23,7 @@
 
 enum hv_clock_source {
     HV_CLOCK_NONE,
-    HV_CLOCK_RECORDS,               /* TRC_HVPATH_CLOCK_PCPU */
+    HV_CLOCK_RECORDS,               /* TRC_HW_HVPATH_CLOCK_PCPU */
     HV_CLOCK_CPU_HZ,                /* --cpu-hz */
 };
 

@@ -24,7 +24,7 @@ static const struct def_entry defs[] = {
     { (base), (mask), #sym, (spec), NULL, NULL },
 #include "stock_events.def"
 #define HVP_EVENT(sym, num, nwords, spec, where, what) \
-    { HV_TRC_HVPATH | (num), 0, "TRC_HVPATH_" #sym, (spec), (where), (what) },
+    { HV_TRC_HVPATH | (num), 0, "TRC_HW_HVPATH_" #sym, (spec), (where), (what) },
 #include "hvpath_events.def"
 };
 

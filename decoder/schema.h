@@ -81,7 +81,7 @@ const struct hv_field *hv_event_field(const struct hv_event_info *e,
 
 /*
  * Payload word index of field `field` of event `event` (e.g.
- * "TRC_HVPATH_EVTCHN_SEND", "rport"), or -1 if either is unknown or the
+ * "TRC_HW_HVPATH_EVTCHN_SEND", "rport"), or -1 if either is unknown or the
  * field's value is in the event id (HV_FIELD_IN_ID).
  */
 int hv_field_word(const char *event, const char *field);

@@ -3,6 +3,17 @@
 # build-xen.sh — build Debian's Xen 4.17 hypervisor with the hv-probes patch series.
 #
 #   hv-probes/build-xen.sh [--force] [--keep-tree]
+#   hv-probes/build-xen.sh --each-patch [--source DIR] [--series DIR]
+#
+# --each-patch checks that the series is bisectable instead of building it
+# once: the source goes into a git tree, the unpatched hypervisor is built,
+# then each patch is applied with `git am` and the hypervisor rebuilt (make,
+# -Werror), and a patch to xenalyze is compiled with gcc -Wall -Werror.  It
+# prints one line per patch and stores nothing.  --source DIR takes the tree
+# from DIR (e.g. an upstream RELEASE-4.17.5 checkout) instead of apt;
+# --series DIR takes the patches and series file from DIR (a port, e.g.
+# hv-probes/ports/4.22 with --source a RELEASE-4.22.0 checkout).
+# About 15 minutes on 2 cores.
 #
 # Prints the path of the built ELF (xen/xen, bootable with QEMU -kernel) on
 # stdout; progress goes to stderr.  Next to it: xen-syms (for objdump/addr2line),
@@ -20,10 +31,11 @@
 #   3. key = sha256 of (source version, config, patches in series order,
 #      hvpath_events.def, this script); if ${HVPATH_CACHE:-~/.cache/hvpath}/
 #      xen-patched/<key>/xen exists, print it and stop (nothing downloaded);
-#   4. otherwise: apt-get source, apply patches/series with patch -p1, copy
-#      hvpath_events.def to xen/include/xen/, .config = Debian's config with
-#      CONFIG_TRACEBUFFER=y, make -C xen olddefconfig && make -C xen -jN
-#      (Xen builds with -Werror), and store the result under the key.
+#   4. otherwise: apt-get source, apply patches/series with patch -p1 (patch 1
+#      adds hvpath_events.def as xen/include/public/; it must equal this
+#      directory's), .config = Debian's config with CONFIG_TRACEBUFFER=y,
+#      make -C xen olddefconfig && make -C xen -jN (Xen builds with -Werror),
+#      and store the result under the key.
 #
 # Environment:
 #   HVPATH_CACHE            cache root (default ~/.cache/hvpath)
@@ -42,7 +54,7 @@ cache="${HVPATH_CACHE:-$HOME/.cache/hvpath}/xen-patched"
 binpkg=xen-hypervisor-4.17-amd64
 cfgpath=boot/xen-4.17-amd64.config
 jobs=${HVPATH_JOBS:-$(nproc)}
-force=0 keep_tree=0
+force=0 keep_tree=0 each_patch=0 source_dir=
 
 log() { printf 'build-xen: %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -51,6 +63,9 @@ while (($#)); do
     case $1 in
     --force) force=1; shift ;;
     --keep-tree) keep_tree=1; shift ;;
+    --each-patch) each_patch=1; shift ;;
+    --source) [[ -n ${2:-} ]] || die "--source needs a directory"; source_dir=$2; shift 2 ;;
+    --series) [[ -d ${2:-} ]] || die "--series needs a directory"; patchdir=$(cd "$2" && pwd); shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
     *) die "unknown argument '$1' (--help)" ;;
     esac
@@ -158,7 +173,7 @@ inputs=$({
 key=$(printf '%s\n' "$inputs" | sha256sum | cut -c1-16)
 out="$cache/$key"
 
-if ((!force)) && [[ -s $out/xen ]]; then
+if ((!force && !each_patch)) && [[ -s $out/xen ]]; then
     log "cached: $out (source $srcver, ${#patches[@]} patches)"
     printf '%s\n' "$out/xen"
     exit 0
@@ -167,7 +182,7 @@ fi
 # One build per key at a time.
 exec 9>"$cache/.lock-$key"
 flock 9
-if ((!force)) && [[ -s $out/xen ]]; then
+if ((!force && !each_patch)) && [[ -s $out/xen ]]; then
     log "built meanwhile by another run: $out"
     printf '%s\n' "$out/xen"
     exit 0
@@ -192,6 +207,61 @@ if [[ ! -s $srccache/.complete ]]; then
 fi
 dsc=$(ls "$srccache"/*.dsc)
 
+# ---- --each-patch: every step of the series builds on its own -----------------------
+each_patch_run() {
+    local work src n=0 p t0 nwarn
+    command -v git >/dev/null || as_root apt-get install -y -qq --no-install-recommends git >&2
+    work=$(mktemp -d "$cache/.each-$key.XXXXXX")
+    # shellcheck disable=SC2064 # the path now: $work is local
+    trap "rm -rf '$work'" EXIT
+    src=$work/src
+    if [[ -n $source_dir ]]; then
+        log "copying $source_dir"
+        if git -C "$source_dir" rev-parse --git-dir >/dev/null 2>&1; then
+            mkdir -p "$src" && git -C "$source_dir" archive HEAD | tar -x -C "$src"
+        else
+            cp -a "$source_dir" "$src"
+        fi
+    else
+        dpkg-source --no-check -x "$dsc" "$src" >"$work/unpack.log" 2>&1 \
+            || { cat "$work/unpack.log" >&2; die "dpkg-source -x failed"; }
+    fi
+    (cd "$src" && git init -q && git add -A && git -c user.name=hvpath -c user.email=hvpath@invalid \
+        commit -qm base) || die "git init of the source failed"
+    printf '%s\n' "$config" >"$src/xen/.config"
+    t0=$SECONDS
+    { make -C "$src/xen" olddefconfig && make -C "$src/xen" -j"$jobs"; } >"$work/base.log" 2>&1 \
+        || { tail -n 30 "$work/base.log" >&2; die "the unpatched source does not build"; }
+    printf 'base       built in %3d s (%s)\n' $((SECONDS - t0)) "${source_dir:-xen $srcver}"
+    for p in "${patches[@]}"; do
+        n=$((n + 1))
+        (cd "$src" && git -c user.name=hvpath -c user.email=hvpath@invalid am -q "$patchdir/$p") \
+            >"$work/am.log" 2>&1 || { cat "$work/am.log" >&2; die "$p: git am failed"; }
+        t0=$SECONDS
+        make -C "$src/xen" -j"$jobs" >"$work/$n.log" 2>&1 \
+            || { grep -B2 -A8 'error' "$work/$n.log" | head -n 40 >&2; die "$p: the hypervisor does not build"; }
+        nwarn=$(grep -c 'warning:' "$work/$n.log" || true)
+        if grep -q '^diff --git a/tools/xentrace/xenalyze.c ' "$patchdir/$p"; then
+            # xenalyze alone, against the tree's public headers as <xen/...>
+            mkdir -p "$work/inc" && ln -sfn "$src/xen/include/public" "$work/inc/xen"
+            gcc -O2 -Wall -Werror -Wno-unused-but-set-variable -Wno-unused-variable \
+                -Wno-unused-function -I"$work/inc" -I"$src/tools/include" -I"$src/tools/xentrace" \
+                -o "$work/xenalyze" "$src/tools/xentrace/xenalyze.c" "$src/tools/xentrace/mread.c" \
+                >"$work/xa.log" 2>&1 || { head -n 40 "$work/xa.log" >&2; die "$p: xenalyze does not build"; }
+            printf '%-10s git am ok, hypervisor built in %3d s (%s warnings), xenalyze built\n' \
+                "$(printf '%04d' $n)" $((SECONDS - t0)) "$nwarn"
+        else
+            printf '%-10s git am ok, hypervisor built in %3d s (%s warnings)\n' \
+                "$(printf '%04d' $n)" $((SECONDS - t0)) "$nwarn"
+        fi
+    done
+    echo "each of the ${#patches[@]} patches applies with git am and builds"
+}
+if ((each_patch)); then
+    each_patch_run
+    exit 0
+fi
+
 work=$(mktemp -d "$cache/.build-$key.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 log "unpacking into $work/src"
@@ -202,7 +272,8 @@ for p in "${patches[@]}"; do
     patch -d "$work/src" -p1 --batch --forward --no-backup-if-mismatch -s <"$patchdir/$p" >&2 \
         || die "$p does not apply to xen $srcver"
 done
-cp "$deffile" "$work/src/xen/include/xen/hvpath_events.def"
+cmp -s "$deffile" "$work/src/xen/include/public/hvpath_events.def" \
+    || die "patch 1's public/hvpath_events.def is not $deffile (hv-probes/check-series.sh)"
 printf '%s\n' "$config" >"$work/src/xen/.config"
 
 buildlog="$work/build.log"

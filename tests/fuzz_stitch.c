@@ -41,7 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     /* the records the stitcher reads, and two it does not */
     for (unsigned i = 0; chain_record_at(i, &ev, &stage) && nevents < NEVENTS - 2; i++)
         events[nevents++] = hv_event_by_name(ev)->id;
-    events[nevents++] = hv_event_by_name("TRC_HVPATH_PIRQ_EOI")->id;
+    events[nevents++] = hv_event_by_name("TRC_HW_HVPATH_PIRQ_EOI")->id;
     events[nevents++] = 0x00021011;     /* a runstate change the family decodes */
     /* the reports go nowhere; their errors too, with -close_fd_mask=2 */
     if (!freopen("/dev/null", "w", stdout))

@@ -70,23 +70,23 @@ static void rec(struct gen *g, int which, uint64_t tsc, const char *event, ...)
 static void clock_rec(struct gen *g, int which, uint64_t tsc)
 {
     /* 1 ns per cycle: mul 2^31, shift 1 */
-    rec(g, which, tsc, "TRC_HVPATH_CLOCK_PCPU", "mul", 1u << 31, "shift", 1u,
+    rec(g, which, tsc, "TRC_HW_HVPATH_CLOCK_PCPU", "mul", 1u << 31, "shift", 1u,
         "stamp_tsc", (uint32_t)tsc, NULL);
 }
 
 /* one PV delivery on pCPU 0 to (dom, vcpu) at t; completed if bounce */
 static void delivery(struct gen *g, uint64_t t, uint32_t dom, uint32_t vcpu, int bounce)
 {
-    rec(g, 0, t, "TRC_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 5u, "rdom", dom,
+    rec(g, 0, t, "TRC_HW_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 5u, "rdom", dom,
         "rport", 7u, "type", 1u, NULL);
-    rec(g, 0, t + 10, "TRC_HVPATH_SET_PENDING_FIFO", "dom", dom, "port", 7u,
+    rec(g, 0, t + 10, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", dom, "port", 7u,
         "vcpu", vcpu, "outcome", 5u, NULL);
-    rec(g, 0, t + 20, "TRC_HVPATH_MARK_PENDING", "dom", dom, "vcpu", vcpu,
+    rec(g, 0, t + 20, "TRC_HW_HVPATH_MARK_PENDING", "dom", dom, "vcpu", vcpu,
         "coalesced", 0u, NULL);
-    rec(g, 0, t + 30, "TRC_HVPATH_VCPU_KICK", "dom", dom, "vcpu", vcpu,
+    rec(g, 0, t + 30, "TRC_HW_HVPATH_VCPU_KICK", "dom", dom, "vcpu", vcpu,
         "was_running", 1u, "target_pcpu", ~0u, NULL);
     if (bounce)
-        rec(g, 0, t + 60, "TRC_HVPATH_PV_BOUNCE", "dom", dom, "vcpu", vcpu, NULL);
+        rec(g, 0, t + 60, "TRC_HW_HVPATH_PV_BOUNCE", "dom", dom, "vcpu", vcpu, NULL);
 }
 
 int main(int argc, char **argv)
@@ -126,9 +126,9 @@ int main(int argc, char **argv)
         t += 100;
         for (unsigned long i = 0; i < n; i++) {
             t += 20;
-            rec(&g, 0, t, "TRC_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 5u, "rdom", 1u,
+            rec(&g, 0, t, "TRC_HW_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 5u, "rdom", 1u,
                 "rport", 8u, "type", 1u, NULL);
-            rec(&g, 0, t + 10, "TRC_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 8u,
+            rec(&g, 0, t + 10, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 8u,
                 "vcpu", 0u, "outcome", 1u, NULL);
         }
     } else {

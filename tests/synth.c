@@ -116,18 +116,18 @@ static int pv_open(struct gen *g, uint64_t t, int sport, int rport, uint8_t src)
     int c = new_chain(g, src, CHAIN_COMPLETE, 1, rport, 0);
 
     if (src == CHAIN_SRC_BIND) {
-        emit(g, c, SEND_CPU, t, "TRC_HVPATH_BIND_PENDING", "ldom", 1u, "lport",
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_BIND_PENDING", "ldom", 1u, "lport",
              (uint32_t)rport, "rdom", 0u, "rport", (uint32_t)sport, NULL);
         stage(g, c, SEND_CPU, t, STAGE_BIND);
     } else {
-        emit(g, c, SEND_CPU, t, "TRC_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport",
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport",
              (uint32_t)sport, "rdom", 1u, "rport", (uint32_t)rport, "type", 1u, NULL);
         stage(g, c, SEND_CPU, t, STAGE_EVTCHN_SEND);
     }
-    emit(g, c, SEND_CPU, t + 100, "TRC_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port",
+    emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port",
          (uint32_t)rport, "vcpu", 0u, "outcome", 1u | 4u, NULL);
     stage(g, c, SEND_CPU, t + 100, STAGE_SET_PENDING);
-    emit(g, c, SEND_CPU, t + 200, "TRC_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
+    emit(g, c, SEND_CPU, t + 200, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
          "coalesced", 0u, NULL);
     stage(g, c, SEND_CPU, t + 200, STAGE_MARK_PENDING);
     return c;
@@ -135,14 +135,14 @@ static int pv_open(struct gen *g, uint64_t t, int sport, int rport, uint8_t src)
 
 static void kick(struct gen *g, int c, uint64_t t, uint32_t running)
 {
-    emit(g, c, SEND_CPU, t, "TRC_HVPATH_VCPU_KICK", "dom", 1u, "vcpu", 0u,
+    emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_VCPU_KICK", "dom", 1u, "vcpu", 0u,
          "was_running", running, "target_pcpu", running ? (uint32_t)RECV_CPU : ~0u, NULL);
     stage(g, c, SEND_CPU, t, STAGE_KICK);
 }
 
 static void bounce(struct gen *g, int c, uint64_t t)
 {
-    emit(g, c, RECV_CPU, t, "TRC_HVPATH_PV_BOUNCE", "dom", 1u, "vcpu", 0u, NULL);
+    emit(g, c, RECV_CPU, t, "TRC_HW_HVPATH_PV_BOUNCE", "dom", 1u, "vcpu", 0u, NULL);
     stage(g, c, RECV_CPU, t, STAGE_PV_BOUNCE);
 }
 
@@ -160,48 +160,48 @@ static void one_event(struct gen *g, unsigned kind, uint64_t t)
         c = pv_open(g, t, 10, 20, CHAIN_SRC_INTERDOMAIN);
         kick(g, c, t + 300, 1);
         b = new_chain(g, CHAIN_SRC_INTERDOMAIN, CHAIN_COALESCED, 1, 21, 0);
-        emit(g, b, SEND_CPU, t + 1000, "TRC_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 11u,
+        emit(g, b, SEND_CPU, t + 1000, "TRC_HW_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 11u,
              "rdom", 1u, "rport", 21u, "type", 1u, NULL);
         stage(g, b, SEND_CPU, t + 1000, STAGE_EVTCHN_SEND);
-        emit(g, b, SEND_CPU, t + 1100, "TRC_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 21u,
+        emit(g, b, SEND_CPU, t + 1100, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 21u,
              "vcpu", 0u, "outcome", 1u, NULL);
         stage(g, b, SEND_CPU, t + 1100, STAGE_SET_PENDING);
-        emit(g, c, RECV_CPU, t + 8000, "TRC_HVPATH_PV_BOUNCE", "dom", 1u, "vcpu", 0u, NULL);
+        emit(g, c, RECV_CPU, t + 8000, "TRC_HW_HVPATH_PV_BOUNCE", "dom", 1u, "vcpu", 0u, NULL);
         stage(g, c, RECV_CPU, t + 8000, STAGE_PV_BOUNCE);
         stage(g, b, RECV_CPU, t + 8000, STAGE_PV_BOUNCE);
         break;
     case 2: /* masked port */
         c = new_chain(g, CHAIN_SRC_INTERDOMAIN, CHAIN_MASKED, 1, 22, 0);
-        emit(g, c, SEND_CPU, t, "TRC_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 12u,
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 12u,
              "rdom", 1u, "rport", 22u, "type", 1u, NULL);
         stage(g, c, SEND_CPU, t, STAGE_EVTCHN_SEND);
-        emit(g, c, SEND_CPU, t + 100, "TRC_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 22u,
+        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 22u,
              "vcpu", 0u, "outcome", 1u | 2u, NULL);
         stage(g, c, SEND_CPU, t + 100, STAGE_SET_PENDING);
         break;
     case 3: /* physical IRQ whose event Xen drops (trylock failure) */
         c = new_chain(g, CHAIN_SRC_PIRQ, CHAIN_DROPPED, 1, 23, -1);
-        emit(g, c, SEND_CPU, t, "TRC_HVPATH_IRQ_GUEST", "irq", 30u, "vector", 0x40u, NULL);
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_IRQ_GUEST", "irq", 30u, "vector", 0x40u, NULL);
         stage(g, c, SEND_CPU, t, STAGE_IRQ);
-        emit(g, c, SEND_CPU, t + 150, "TRC_HVPATH_PIRQ_SEND", "dom", 1u, "pirq", 30u,
+        emit(g, c, SEND_CPU, t + 150, "TRC_HW_HVPATH_PIRQ_SEND", "dom", 1u, "pirq", 30u,
              "port", 23u, "outcome", 1u, NULL);
         stage(g, c, SEND_CPU, t + 150, STAGE_PIRQ_SEND);
         break;
     case 4: /* HVM guest (dom 2): callback vector injected at VM entry */
         c = new_chain(g, CHAIN_SRC_INTERDOMAIN, CHAIN_COMPLETE, 2, 24, 0);
-        emit(g, c, SEND_CPU, t, "TRC_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 13u,
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 13u,
              "rdom", 2u, "rport", 24u, "type", 1u, NULL);
         stage(g, c, SEND_CPU, t, STAGE_EVTCHN_SEND);
-        emit(g, c, SEND_CPU, t + 100, "TRC_HVPATH_SET_PENDING_2L", "dom", 2u, "port", 24u,
+        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_SET_PENDING_2L", "dom", 2u, "port", 24u,
              "vcpu", 0u, "outcome", 1u | 4u, NULL);
         stage(g, c, SEND_CPU, t + 100, STAGE_SET_PENDING);
-        emit(g, c, SEND_CPU, t + 200, "TRC_HVPATH_MARK_PENDING", "dom", 2u, "vcpu", 0u,
+        emit(g, c, SEND_CPU, t + 200, "TRC_HW_HVPATH_MARK_PENDING", "dom", 2u, "vcpu", 0u,
              "coalesced", 0u, NULL);
         stage(g, c, SEND_CPU, t + 200, STAGE_MARK_PENDING);
-        emit(g, c, SEND_CPU, t + 300, "TRC_HVPATH_HVM_ASSERT", "dom", 2u, "vcpu", 0u,
+        emit(g, c, SEND_CPU, t + 300, "TRC_HW_HVPATH_HVM_ASSERT", "dom", 2u, "vcpu", 0u,
              "branch", 3u, "vector", 0xf3u, NULL);
         stage(g, c, SEND_CPU, t + 300, STAGE_HVM_ASSERT);
-        emit(g, c, RECV_CPU, t + 1500, "TRC_HVPATH_INTR_ASSIST", "dom", 2u, "vcpu", 0u,
+        emit(g, c, RECV_CPU, t + 1500, "TRC_HW_HVPATH_INTR_ASSIST", "dom", 2u, "vcpu", 0u,
              "vector", 0xf3u, "source", 1u, "outcome", 1u, "vendor", 2u, NULL);
         stage(g, c, RECV_CPU, t + 1500, STAGE_INJECT);
         emit(g, c, RECV_CPU, t + 1600 + rnd(g) % 500, "TRC_HVM_VMENTRY", NULL);
@@ -227,15 +227,15 @@ static void one_event(struct gen *g, unsigned kind, uint64_t t)
                pending again, with no source record; it upcalls, or finds
                the port linked already (Linux rebinding an IRQ's vCPU) */
         c = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COMPLETE, 1, 27, 0);
-        emit(g, c, SEND_CPU, t, "TRC_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 27u,
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 27u,
              "vcpu", 0u, "outcome", 4u, NULL);
         stage(g, c, SEND_CPU, t, STAGE_SET_PENDING);
-        emit(g, c, SEND_CPU, t + 100, "TRC_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
+        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
              "coalesced", 0u, NULL);
         stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
         kick(g, c, t + 200, 1);
         b = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COALESCED, 1, 28, 0);
-        emit(g, b, SEND_CPU, t + 1000, "TRC_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 28u,
+        emit(g, b, SEND_CPU, t + 1000, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 28u,
              "vcpu", 0u, "outcome", 8u, NULL);
         stage(g, b, SEND_CPU, t + 1000, STAGE_SET_PENDING);
         bounce(g, c, t + 2400);
@@ -266,7 +266,7 @@ int synth_write(const char *path, unsigned n, unsigned loss_pct, unsigned seed,
     memset(truth, 0, sizeof(*truth));
     /* each pCPU's clock first, as the probes write it: a 2 GHz TSC */
     for (unsigned cpu = 0; cpu < NCPU; cpu++)
-        emit(&g, -1, cpu, t - 1000, "TRC_HVPATH_CLOCK_PCPU", "mul", 1u << 31,
+        emit(&g, -1, cpu, t - 1000, "TRC_HW_HVPATH_CLOCK_PCPU", "mul", 1u << 31,
              "shift", 0u, NULL);
     for (unsigned i = 0; i < n; i++) {
         one_event(&g, i % 8, t);

@@ -14,7 +14,7 @@
 /* A CLOCK_PCPU record of cpu: stamp_tsc, and the scale mul/shift. */
 static struct hv_rec clock_rec(unsigned cpu, uint64_t stamp, uint32_t mul, int32_t shift)
 {
-    const struct hv_event_info *e = hv_event_by_name("TRC_HVPATH_CLOCK_PCPU");
+    const struct hv_event_info *e = hv_event_by_name("TRC_HW_HVPATH_CLOCK_PCPU");
     struct hv_rec r;
 
     memset(&r, 0, sizeof(r));

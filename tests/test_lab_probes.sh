@@ -55,7 +55,7 @@ arrived = collections.Counter()
 for d in manifest.get("directions", []):
     arrived[(d["to"]["dom"], d["to"]["port"])] += d["received"]
 sp = collections.Counter((r["fields"]["dom"], r["fields"]["port"]) for r in recs
-                         if r["name"] in ("TRC_HVPATH_SET_PENDING_2L", "TRC_HVPATH_SET_PENDING_FIFO"))
+                         if r["name"] in ("TRC_HW_HVPATH_SET_PENDING_2L", "TRC_HW_HVPATH_SET_PENDING_FIFO"))
 inter = [c for c in chains if c["source"] == "interdomain" and (c["dom"], c["port"]) in receivers]
 binds = [c for c in chains if c["source"] == "bind" and (c["dom"], c["port"]) in receivers]
 
@@ -68,7 +68,7 @@ for (dom, port), got in sorted(arrived.items()):
                    sp[(dom, port)] >= got))
 for probe in ("EVTCHN_SEND", "SET_PENDING_FIFO|SET_PENDING_2L", "MARK_PENDING", "VCPU_KICK",
               "PV_BOUNCE", "CLOCK_PCPU", "HVM_ASSERT", "INTR_ASSIST"):
-    cnt = sum(names["TRC_HVPATH_" + p] for p in probe.split("|"))
+    cnt = sum(names["TRC_HW_HVPATH_" + p] for p in probe.split("|"))
     checks.append(("probe %s appears (%d)" % (probe, cnt), cnt > 0))
 checks.append(("the bind-time event is a bind chain (%d)" % len(binds), len(binds) >= 1))
 failed = 0

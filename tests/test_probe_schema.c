@@ -39,7 +39,7 @@ int main(void)
         const struct hv_event_info *e = hv_event_lookup(HV_TRC_HVPATH | (num)); \
         CHECK(e != NULL);                                                     \
         if (e) {                                                              \
-            CHECK(!strcmp(e->name, "TRC_HVPATH_" #sym));                      \
+            CHECK(!strcmp(e->name, "TRC_HW_HVPATH_" #sym));                      \
             if (e->nwords != (nw))                                            \
                 fprintf(stderr, "%s: fields cover %u words, nwords says %u\n", \
                         #sym, e->nwords, (unsigned)(nw));                     \
@@ -80,17 +80,17 @@ int main(void)
 
     /* symbolic names of values, as dump prints them */
     {
-        const struct hv_event_info *e = hv_event_by_name("TRC_HVPATH_SET_PENDING_FIFO");
+        const struct hv_event_info *e = hv_event_by_name("TRC_HW_HVPATH_SET_PENDING_FIFO");
         const struct hv_field *f = hv_event_field(e, "outcome");
         char buf[64];
         CHECK(f != NULL);
         if (f) {
             CHECK(hv_field_value_name(f, HVP_SP_NEW | HVP_SP_UPCALL, buf, sizeof(buf)));
             CHECK(!strcmp(buf, "NEW|UPCALL"));
-            CHECK(!hv_field_value_name(f, 0x40, buf, sizeof(buf)));
+            CHECK(!hv_field_value_name(f, 0x80, buf, sizeof(buf)));
             CHECK(!strcmp(buf, ""));
         }
-        f = hv_event_field(hv_event_by_name("TRC_HVPATH_VIRQ_SEND"), "virq");
+        f = hv_event_field(hv_event_by_name("TRC_HW_HVPATH_VIRQ_SEND"), "virq");
         CHECK(f && hv_field_value_name(f, HV_VIRQ_TBUF, buf, sizeof(buf)) &&
               !strcmp(buf, "TBUF"));
     }

@@ -73,8 +73,8 @@ static void flush_run(struct out *o, unsigned cpu, uint64_t tsc)
 int main(int argc, char **argv)
 {
     struct xt_options xo = { .order = XT_ORDER_FILE };
-    const struct hv_event_info *clk1 = hv_event_by_name("TRC_HVPATH_CLOCK_PCPU");
-    const struct hv_event_info *clk2 = hv_event_by_name("TRC_HVPATH_CLOCK_VCPU");
+    const struct hv_event_info *clk1 = hv_event_by_name("TRC_HW_HVPATH_CLOCK_PCPU");
+    const struct hv_event_info *clk2 = hv_event_by_name("TRC_HW_HVPATH_CLOCK_VCPU");
     struct out o = { .cpu = -1 };
     struct xt_reader *r;
     struct hv_rec rec;
