@@ -210,6 +210,15 @@ static void print_header(const struct chains *ch, const uint64_t *tot, FILE *out
             "handler, no end time)\n", line);
     counts_line(line, sizeof(line), sc->reasons, 1, REASON_COUNT, chain_reason_name);
     fprintf(out, "# incomplete by reason: %s\n", line);
+    if (sc->injections || sc->reinjections || sc->windows || sc->window_repeats)
+        fprintf(out, "# VM-entry injection: %" PRIu64 " deliveries injected, %" PRIu64
+                " re-injections; %" PRIu64 " waited for a window, %" PRIu64 " repeated "
+                "windows (INTR_ASSIST is per VM entry: repeats are not deliveries)\n",
+                sc->injections, sc->reinjections, sc->windows, sc->window_repeats);
+    if (sc->posted_by_cpu)
+        fprintf(out, "# posted interrupts: %" PRIu64 " deliveries completed by the CPU "
+                "(notification IPI to a running vCPU, no VM exit: the chain's last "
+                "hypervisor stage is 'posted')\n", sc->posted_by_cpu);
     fprintf(out, "# suspected silent loss: %" PRIu64 " chains (incomplete because their "
             "records break the path's invariants)\n", silent_loss(sc));
     fprintf(out, "# clock: %s\n", hv_clock_describe(&ch->clock, clk, sizeof(clk)));
@@ -336,6 +345,14 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
         json_end_object(&j);
         json_kv_u64(&j, "suspected_silent_loss", silent_loss(sc));
         json_kv_u64(&j, "deliveries", sc->deliveries);
+        json_key(&j, "vmentry");
+        json_begin_object(&j);
+        json_kv_u64(&j, "injected", sc->injections);
+        json_kv_u64(&j, "reinjections", sc->reinjections);
+        json_kv_u64(&j, "windows", sc->windows);
+        json_kv_u64(&j, "window_repeats", sc->window_repeats);
+        json_kv_u64(&j, "posted_by_cpu", sc->posted_by_cpu);
+        json_end_object(&j);
     }
     json_key(&j, "groups");
     json_begin_array(&j);

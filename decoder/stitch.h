@@ -109,8 +109,15 @@ struct stitch_counters {
     uint64_t deliveries;            /* deliveries completed */
     uint64_t gaps;                  /* TRC_LOST_RECORDS seen */
     uint64_t unattached;            /* hot-path records no open chain wanted */
+    /*
+     * INTR_ASSIST is written at every VM entry, not once per event: the
+     * first window and injection of each delivery, and the repeats.
+     */
+    uint64_t windows;               /* deliveries that waited for a window */
     uint64_t window_repeats;        /* INTR_ASSIST windows after a delivery's first */
+    uint64_t injections;            /* deliveries injected (or RVI) at VM entry */
     uint64_t reinjections;          /* INTR_ASSIST injections after a delivery's first */
+    uint64_t posted_by_cpu;         /* deliveries the CPU completed (posted, NOTIFY) */
     uint64_t silent_pcpus;          /* times a silent pCPU stopped holding chains back */
 };
 

@@ -238,6 +238,8 @@ static void on_target(struct delivery *d, const struct hv_rec *r)
     d->target_cpu = r->cpu;
     if (!d->left_open && d->gap_before_kick)
         d->suspect = REASON_GAP;
+    if (!d->left_open)
+        d->left_tsc = r->tsc;
     d->left_open = 1;
 }
 
@@ -361,25 +363,91 @@ void on_kick(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
     st_add_stage(d->stages, &d->nstages, r, stage);
 }
 
+/*
+ * VMX posted interrupt for the vector the vCPU's hvm_assert raised.  On
+ * NOTIFY the CPU delivers it to the running guest with no VM exit: the
+ * delivery is done here.  The other outcomes go on to a kick and, at the
+ * next VM entry, the PIR synced to RVI (an INTR_ASSIST).
+ */
+void on_posted(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
+               uint8_t stage)
+{
+    struct delivery *d = open_for(s, v->dom, v->vcpu);
+    uint32_t vector = (uint32_t)v->arg;
+
+    if (!d || d->posted || d->delivered ||
+        (d->want_vector && vector != d->want_vector)) {
+        s->cnt.unattached++;        /* another vector, or not this delivery's */
+        return;
+    }
+    d->posted = 1;
+    /*
+     * As for a kick: enough records lost here since the mark to hide this
+     * delivery's posting and a later event's set_pending, mark_pending and
+     * hvm_assert, and this may be that event's.
+     */
+    if (d->lost_before_kick >= 3)
+        d->suspect = REASON_GAP;
+    if (v->code != HVP_PI_EOI_EXITMAP && v->code != HVP_PI_ON_OR_SN)
+        d->left_open = 1;           /* no kick follows */
+    st_add_stage(d->stages, &d->nstages, r, stage);
+    if (v->code == HVP_PI_NOTIFY) {
+        struct vstate *vs = st_vcpu_find(s, v->dom, v->vcpu);
+
+        d->vector = vector;
+        d->delivered = 1;           /* by the CPU; an EOI may follow */
+        if (vs)
+            vs->last_vector = vector;
+        s->cnt.posted_by_cpu++;
+    }
+}
+
 void on_intr_assist(struct stitcher *s, const struct hv_rec *r,
                     const struct roles *v, uint8_t stage)
 {
     struct pcpu *pc = &s->pcpu[r->cpu];
     struct delivery *d = open_for(s, v->dom, v->vcpu);
     uint32_t vector = (uint32_t)v->arg;
+    int window = v->code == HVP_INTR_WINDOW;
 
-    if (!d)
+    /*
+     * Once the vCPU's delivery is done (entered, or closed by its EOI), an
+     * injection or a window of the vector it was delivered with is a repeat:
+     * the vector raised again (the IRR set again while in service, the
+     * callback vector while evtchn_upcall_pending stays set) or still
+     * blocked.  A re-injection still delivers a delivery that opens before
+     * its VM entry.
+     */
+    if (!d || d->delivered) {
+        struct vstate *vs = st_vcpu_find(s, v->dom, v->vcpu);
+
+        if (vs && vs->last_vector && vs->last_vector == vector) {
+            if (window)
+                s->cnt.window_repeats++;
+            else
+                s->cnt.reinjections++;
+        } else if (d) {
+            s->cnt.unattached++;
+        }
+        if (!window) {
+            pc->inj_valid = 1;
+            pc->inj_dom = v->dom;
+            pc->inj_vcpu = v->vcpu;
+            pc->inj_vector = vector;
+        }
         return;
+    }
     if (d->want_vector && vector != d->want_vector) {
         s->cnt.unattached++;        /* another interrupt of the vCPU's */
         return;
     }
     on_target(d, r);
-    if (v->code == HVP_INTR_WINDOW) {
+    if (window) {
         if (d->windowed) {
             s->cnt.window_repeats++;
             return;
         }
+        s->cnt.windows++;
         d->windowed = 1;
         st_add_stage(d->stages, &d->nstages, r, STAGE_INTR_WINDOW);
         return;
@@ -393,6 +461,7 @@ void on_intr_assist(struct stitcher *s, const struct hv_rec *r,
         s->cnt.reinjections++;
         return;
     }
+    s->cnt.injections++;
     d->injected = 1;
     st_add_stage(d->stages, &d->nstages, r, stage);
 }
@@ -426,6 +495,7 @@ void on_vmentry(struct stitcher *s, const struct hv_rec *r, const struct roles *
     d->vector = pc->inj_vector;
     d->delivered = 1;               /* its EOI may follow */
     vs->last_delivered = d->id;
+    vs->last_vector = d->vector;
     vs->epoch = s->epoch;
 }
 

@@ -89,7 +89,7 @@ static int could_hide(const struct chain *c, int32_t cpu, uint64_t from, uint64_
         return 1;
     for (unsigned i = 0; i < c->nstages; i++) {
         hvm |= c->stages[i].kind == STAGE_HVM_ASSERT;
-        kicked |= c->stages[i].kind == STAGE_KICK;
+        kicked |= c->stages[i].kind == STAGE_KICK || c->stages[i].kind == STAGE_POSTED;
     }
     for (unsigned i = 0; i < c->nstages; i++) {
         const struct chain_stage *a = &c->stages[i];
@@ -103,6 +103,9 @@ static int could_hide(const struct chain *c, int32_t cpu, uint64_t from, uint64_
             (a->kind == STAGE_MARK_PENDING || a->kind == STAGE_SCHED_WAKE))
             return 1;
         if (hvm && a->kind >= STAGE_HVM_ASSERT && where == cpu)
+            return 1;
+        /* an HVM chain with no kick or posted interrupt after its assert */
+        if (hvm && !kicked && a->kind == STAGE_HVM_ASSERT && a->cpu == cpu)
             return 1;
     }
     return 0;
@@ -139,6 +142,14 @@ void on_lost(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
             d->gap_before_kick = 1; /* the kick tells whether a wake is owed */
             d->lost_before_kick += v->code ? v->code : 1;
         } else if (waits_on(s, d, cpu)) {
+            st_close_delivery(s, d, 0, REASON_GAP);
+        } else if (d->hvm && d->open_cpu == cpu && !d->kicked && !d->posted &&
+                   d->left_tsc >= from) {
+            /*
+             * Its injection came on the vCPU's side before this gap on the
+             * opening pCPU was reported, and the gap began before it: the
+             * kick or posted interrupt after its hvm_assert may be lost.
+             */
             st_close_delivery(s, d, 0, REASON_GAP);
         } else if (!d->hvm && d->left_open) {
             /*

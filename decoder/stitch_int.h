@@ -66,6 +66,8 @@ struct delivery {
     uint8_t target_gap;             /* lost records on its vCPU's pCPU while it waited */
     uint8_t big_gap;                /* a gap of two or more records while it waited */
     uint8_t windowed, injected;     /* first intr_window / inject seen */
+    uint8_t posted;                 /* its posted interrupt seen (VMX) */
+    uint64_t left_tsc;              /* HVM: when a stage on its vCPU's side first came */
     uint8_t suspect;                /* enum chain_reason: silent loss found */
     uint32_t vector;                /* the vector injected for it */
     uint32_t want_vector;           /* the vector hvm_assert raised (0 unknown) */
@@ -82,6 +84,7 @@ struct vstate {
     struct delivery *open;          /* its open delivery, or NULL */
     uint64_t epoch;                 /* the epoch its delivery state last changed in */
     uint64_t last_delivered;        /* id of its last delivered delivery */
+    uint32_t last_vector;           /* the vector that delivery was delivered with */
     uint64_t ran_tsc;               /* last time it was seen running guest code */
     int32_t cpu;                    /* pCPU it runs on now, NO_CPU none */
     int32_t last_cpu;               /* pCPU it last ran on, NO_CPU unknown */

@@ -115,6 +115,48 @@ void on_virq_send(struct stitcher *s, const struct hv_rec *r,
         end_now(s, r, c, CHAIN_DROPPED);
 }
 
+/*
+ * An unmask through Xen.  Only a pending port carries an event on: 2-level
+ * with UPCALL, its MARK_PENDING is next; 2-level without, it rides on the
+ * upcall pending already; FIFO, its SET_PENDING_FIFO is next.
+ */
+void on_unmask(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
+               uint8_t stage)
+{
+    struct pcpu *pc = &s->pcpu[r->cpu];
+    struct chain *c;
+
+    if (!(v->code & HVP_SP_NEW))
+        return;                     /* nothing pending: no event */
+    c = start(s, r, CHAIN_SRC_UNMASK, stage);
+    if (!c)
+        return;
+    c->dom = v->dom;
+    c->port = v->port;
+    c->vcpu = v->vcpu;
+    if (v->arg == HVP_ABI_FIFO)
+        return;
+    if (v->code & HVP_SP_UPCALL) {
+        pc->cur_waits_mark = 1;
+        return;
+    }
+    pc->cur = NULL;
+    st_coalesce(s, c);
+}
+
+/* map_vcpu_info(): its MARK_PENDING is next. */
+void on_vcpu_info(struct stitcher *s, const struct hv_rec *r,
+                  const struct roles *v, uint8_t stage)
+{
+    struct chain *c = start(s, r, CHAIN_SRC_VCPU_INFO, stage);
+
+    if (!c)
+        return;
+    c->dom = v->dom;
+    c->vcpu = v->vcpu;
+    s->pcpu[r->cpu].cur_waits_mark = 1;
+}
+
 void on_set_pending(struct stitcher *s, const struct hv_rec *r,
                     const struct roles *v, uint8_t stage)
 {
@@ -129,11 +171,11 @@ void on_set_pending(struct stitcher *s, const struct hv_rec *r,
     }
     if (!c) {
         /*
-         * No source record: a FIFO unmask of a pending port (set_pending
-         * from the unmask path is not "newly pending": it upcalls, or finds
-         * the port linked already, as when Linux rebinds an IRQ's vCPU), or
-         * a source Xen does not trace.  Just after a gap, its source may be
-         * lost.
+         * No source record: a FIFO unmask of a pending port traced by a
+         * series older than EVTCHN_UNMASK (set_pending from the unmask path
+         * is not "newly pending": it upcalls, or finds the port linked
+         * already, as when Linux rebinds an IRQ's vCPU), or a source Xen
+         * does not trace.  Just after a gap, its source may be lost.
          */
         c = st_chain_new(s, outcome & HVP_SP_NEW ? CHAIN_SRC_UNKNOWN : CHAIN_SRC_UNMASK);
         if (!c)
@@ -151,7 +193,7 @@ void on_set_pending(struct stitcher *s, const struct hv_rec *r,
     c->vcpu = v->vcpu;
     st_add_stage(c->stages, &c->nstages, r, stage);
 
-    if (outcome & (HVP_SP_LOST | HVP_SP_NOT_QUEUED)) {
+    if (outcome & (HVP_SP_LOST | HVP_SP_NOT_QUEUED | HVP_SP_DROPPED)) {
         st_finish(s, c, CHAIN_DROPPED);
     } else if (outcome & HVP_SP_MASKED) {
         st_finish(s, c, CHAIN_MASKED);

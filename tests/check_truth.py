@@ -20,6 +20,11 @@ For a trace of the patched hypervisor (it has the probes' records):
              (port_vcpu "cross") has its two directions on different vCPUs
   guest      with a guest in the run, the guest's chains end in the VM-entry
              injection or in its running handler (PVH), not in a PV bounce
+  injection  INTR_ASSIST is written at every VM entry: rebuilt from the records
+             alone (per vCPU, between one new upcall and the next, the first
+             injection of the upcall's vector and the first window are the
+             delivery's, later ones repeats), the report's first injections
+             and windows equal it and the repeats are counted apart
 A stock trace has no chains to count: it is passed over with a note (exit 77
 when every trace given is stock).
 """
@@ -120,11 +125,68 @@ def check(hvpath, trace, manifest_path):
         ok("guest d%d" % dom, theirs and "pv_bounce" not in ends,
            "%d complete chains to the guest end in %s" % (len(theirs), dict(ends)))
 
+    if rep["lost"] == 0 and any(g for g in guests):
+        want = injections(hvpath, trace)
+        got = rep["vmentry"]
+        ok("injection", want == (got["injected"], got["reinjections"], got["windows"],
+                                 got["window_repeats"]),
+           "from the records: %d first injections, %d repeats, %d first windows, %d repeats;"
+           " report: %d, %d, %d, %d" % (want + (got["injected"], got["reinjections"],
+                                                got["windows"], got["window_repeats"])))
+
     failed = 0
     for name, good, detail in checks:
         print("%s %-14s %s" % ("ok  " if good else "FAIL", name, detail))
         failed += not good
     return failed
+
+
+def injections(hvpath, trace):
+    """(first injections, repeats, first windows, repeats) rebuilt from the
+    records.  Per vCPU, a new upcall (MARK_PENDING coalesced 0) raises one
+    vector (its HVM_ASSERT's).  Until the upcall is delivered - the first VM
+    entry on a pCPU after an INTR_ASSIST injected that vector there, made
+    before or after the upcall opened - the first injection and the first
+    window of the vector are the upcall's; once delivered, every injection
+    or window of the vector it was delivered with is a repeat (the vector
+    raised again, or still blocked), until the next new upcall."""
+    out = subprocess.run([hvpath, "dump", "--format", "jsonl", trace], check=True,
+                         capture_output=True, text=True).stdout
+    up = {}                         # (dom, vcpu) -> its open upcall
+    last = {}                       # (dom, vcpu) -> vector of its last delivered one
+    entering = {}                   # pCPU -> ((dom, vcpu), vector) injected, not entered
+    n = [0, 0, 0, 0]
+    for line in out.splitlines():
+        r = json.loads(line)
+        name, f, cpu = r["name"], r["fields"], r["cpu"]
+        key = (f.get("dom"), f.get("vcpu"))
+        if name == "TRC_HW_HVPATH_MARK_PENDING" and f["coalesced"] == 0:
+            up[key] = {"vec": None, "inj": False, "win": False, "done": False}
+        elif name == "TRC_HW_HVPATH_HVM_ASSERT" and key in up and f["vector"]:
+            up[key]["vec"] = up[key]["vec"] or f["vector"]
+        elif name == "TRC_HW_HVPATH_INTR_ASSIST":
+            u, window = up.get(key), f["outcome"] == 3
+            if u is None or u["done"]:
+                if last.get(key) == f["vector"]:
+                    n[3 if window else 1] += 1
+                if not window:
+                    entering[cpu] = (key, f["vector"])
+                continue
+            if u["vec"] is not None and f["vector"] != u["vec"]:
+                continue            # another interrupt of the vCPU's
+            if window:
+                n[3 if u["win"] else 2] += 1
+                u["win"] = True
+            else:
+                n[1 if u["inj"] else 0] += 1
+                u["inj"] = True
+                entering[cpu] = (key, f["vector"])
+        elif name == "TRC_HVM_VMENTRY" and cpu in entering:
+            k, vec = entering.pop(cpu)
+            if k in up and not up[k]["done"]:
+                up[k]["done"] = True
+                last[k] = vec
+    return tuple(n)
 
 
 def manifest_of(trace):

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "event_values.h"
 #include "schema.h"
 #include "xtgen.h"
 
@@ -133,6 +134,26 @@ static int pv_open(struct gen *g, uint64_t t, int sport, int rport, uint8_t src)
     return c;
 }
 
+/* An HVM vCPU's upcall through its per-vCPU upcall vector 0xf3 (dom vCPU 0). */
+static int hvm_open(struct gen *g, uint64_t t, int dom, int rport)
+{
+    int c = new_chain(g, CHAIN_SRC_INTERDOMAIN, CHAIN_COMPLETE, dom, rport, 0);
+
+    emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_EVTCHN_SEND", "sdom", 0u, "sport", 16u,
+         "rdom", (uint32_t)dom, "rport", (uint32_t)rport, "type", 1u, NULL);
+    stage(g, c, SEND_CPU, t, STAGE_EVTCHN_SEND);
+    emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_SET_PENDING_2L", "dom", (uint32_t)dom,
+         "port", (uint32_t)rport, "vcpu", 0u, "outcome", 1u | 4u, NULL);
+    stage(g, c, SEND_CPU, t + 100, STAGE_SET_PENDING);
+    emit(g, c, SEND_CPU, t + 200, "TRC_HW_HVPATH_MARK_PENDING", "dom", (uint32_t)dom,
+         "vcpu", 0u, "coalesced", 0u, NULL);
+    stage(g, c, SEND_CPU, t + 200, STAGE_MARK_PENDING);
+    emit(g, c, SEND_CPU, t + 300, "TRC_HW_HVPATH_HVM_ASSERT", "dom", (uint32_t)dom,
+         "vcpu", 0u, "branch", (uint32_t)HVP_ASSERT_UPCALL_VEC, "vector", 0xf3u, NULL);
+    stage(g, c, SEND_CPU, t + 300, STAGE_HVM_ASSERT);
+    return c;
+}
+
 static void kick(struct gen *g, int c, uint64_t t, uint32_t running)
 {
     emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_VCPU_KICK", "dom", 1u, "vcpu", 0u,
@@ -240,6 +261,79 @@ static void one_event(struct gen *g, unsigned kind, uint64_t t)
         stage(g, b, SEND_CPU, t + 1000, STAGE_SET_PENDING);
         bounce(g, c, t + 2400);
         break;
+    case 8: /* VMX posted interrupt (dom 3): the notification IPI reaches the
+               running vCPU, the CPU delivers it with no VM exit */
+        c = hvm_open(g, t, 3, 29);
+        emit(g, c, SEND_CPU, t + 400, "TRC_HW_HVPATH_HVM_POSTED", "dom", 3u, "vcpu", 0u,
+             "vector", 0xf3u, "outcome", (uint32_t)HVP_PI_NOTIFY, "target_pcpu",
+             (uint32_t)RECV_CPU, NULL);
+        stage(g, c, SEND_CPU, t + 400, STAGE_POSTED);
+        break;
+    case 9: /* posted to a vCPU not running (dom 4): the PIR is synced at its
+               next VM entry (RVI), recorded again at the entry after (a
+               repeat: counted, not a stage) */
+        c = hvm_open(g, t, 4, 33);
+        emit(g, c, SEND_CPU, t + 400, "TRC_HW_HVPATH_HVM_POSTED", "dom", 4u, "vcpu", 0u,
+             "vector", 0xf3u, "outcome", (uint32_t)HVP_PI_NOT_RUNNING, "target_pcpu",
+             ~0u, NULL);
+        stage(g, c, SEND_CPU, t + 400, STAGE_POSTED);
+        emit(g, c, RECV_CPU, t + 1500, "TRC_HW_HVPATH_INTR_ASSIST", "dom", 4u, "vcpu", 0u,
+             "vector", 0xf3u, "source", 2u, "outcome", (uint32_t)HVP_INTR_RVI, "vendor",
+             (uint32_t)HVP_VENDOR_VMX, NULL);
+        stage(g, c, RECV_CPU, t + 1500, STAGE_INJECT);
+        emit(g, c, RECV_CPU, t + 1600, "TRC_HVM_VMENTRY", NULL);
+        stage(g, c, RECV_CPU, t + 1600, STAGE_VMENTRY);
+        emit(g, -1, RECV_CPU, t + 2500, "TRC_HW_HVPATH_INTR_ASSIST", "dom", 4u, "vcpu", 0u,
+             "vector", 0xf3u, "source", 2u, "outcome", (uint32_t)HVP_INTR_RVI, "vendor",
+             (uint32_t)HVP_VENDOR_VMX, NULL);
+        emit(g, -1, RECV_CPU, t + 2600, "TRC_HVM_VMENTRY", NULL);
+        break;
+    case 10: /* 2-level unmask through Xen of a pending port: the selector
+                newly set, an upcall; a second port unmasked rides on it */
+        c = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COMPLETE, 1, 30, 0);
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_EVTCHN_UNMASK", "dom", 1u, "port", 30u,
+             "vcpu", 0u, "outcome", (uint32_t)(HVP_SP_NEW | HVP_SP_UPCALL), "abi",
+             (uint32_t)HVP_ABI_2L, NULL);
+        stage(g, c, SEND_CPU, t, STAGE_UNMASK);
+        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
+             "coalesced", 0u, NULL);
+        stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
+        kick(g, c, t + 200, 1);
+        b = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COALESCED, 1, 32, 0);
+        emit(g, b, SEND_CPU, t + 1000, "TRC_HW_HVPATH_EVTCHN_UNMASK", "dom", 1u, "port", 32u,
+             "vcpu", 0u, "outcome", (uint32_t)HVP_SP_NEW, "abi", (uint32_t)HVP_ABI_2L, NULL);
+        stage(g, b, SEND_CPU, t + 1000, STAGE_UNMASK);
+        /* and one with nothing pending: no event, no chain */
+        emit(g, -1, SEND_CPU, t + 1200, "TRC_HW_HVPATH_EVTCHN_UNMASK", "dom", 1u, "port", 34u,
+             "vcpu", 0u, "outcome", 0u, "abi", (uint32_t)HVP_ABI_2L, NULL);
+        bounce(g, c, t + 2400);
+        stage(g, b, RECV_CPU, t + 2400, STAGE_PV_BOUNCE);
+        break;
+    case 11: /* FIFO unmask through Xen of a pending port: its set_pending
+                (not newly pending) follows */
+        c = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COMPLETE, 1, 31, 0);
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_EVTCHN_UNMASK", "dom", 1u, "port", 31u,
+             "vcpu", 0u, "outcome", (uint32_t)HVP_SP_NEW, "abi", (uint32_t)HVP_ABI_FIFO, NULL);
+        stage(g, c, SEND_CPU, t, STAGE_UNMASK);
+        emit(g, c, SEND_CPU, t + 50, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 31u,
+             "vcpu", 0u, "outcome", (uint32_t)HVP_SP_UPCALL, NULL);
+        stage(g, c, SEND_CPU, t + 50, STAGE_SET_PENDING);
+        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
+             "coalesced", 0u, NULL);
+        stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
+        kick(g, c, t + 200, 1);
+        bounce(g, c, t + 2400);
+        break;
+    case 12: /* a vcpu_info registered: Xen marks events pending itself */
+        c = new_chain(g, CHAIN_SRC_VCPU_INFO, CHAIN_COMPLETE, 1, -1, 0);
+        emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_VCPU_INFO_MAP", "dom", 1u, "vcpu", 0u, NULL);
+        stage(g, c, SEND_CPU, t, STAGE_VCPU_INFO);
+        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
+             "coalesced", 0u, NULL);
+        stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
+        kick(g, c, t + 200, 1);
+        bounce(g, c, t + 2400);
+        break;
     }
 }
 
@@ -269,7 +363,7 @@ int synth_write(const char *path, unsigned n, unsigned loss_pct, unsigned seed,
         emit(&g, -1, cpu, t - 1000, "TRC_HW_HVPATH_CLOCK_PCPU", "mul", 1u << 31,
              "shift", 0u, NULL);
     for (unsigned i = 0; i < n; i++) {
-        one_event(&g, i % 8, t);
+        one_event(&g, i % 13, t);
         t += 20000 + rnd(&g) % 5000;
     }
     for (unsigned cpu = 0; cpu < NCPU; cpu++)
