@@ -38,7 +38,7 @@ import json, sys
 chains = [json.loads(l) for l in open(sys.argv[1])]
 assert len(chains) == int(sys.argv[2]), len(chains)
 for c in chains:
-    assert c["source"] in ("pirq", "interdomain", "ipi", "virq", "bind", "unmask", "unknown")
+    assert c["source"] in ("pirq", "interdomain", "ipi", "virq", "bind", "unmask", "vcpu_info", "unknown")
     assert c["outcome"] in ("complete", "coalesced", "masked", "dropped", "incomplete", "orphan")
     ts = [s["tsc"] for s in c["stages"]]
     assert ts == sorted(ts), c
