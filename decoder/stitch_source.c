@@ -12,9 +12,12 @@
 
 #include "event_values.h"
 
-/* A new source record on pCPU p: whatever was under construction there is cut. */
+/*
+ * A new source record on pCPU p: whatever was under construction there is
+ * cut.  The chain's (dom, port) are the record's.
+ */
 static struct chain *start(struct stitcher *s, const struct hv_rec *r,
-                           uint8_t source, uint8_t stage)
+                           const struct roles *v, uint8_t source, uint8_t stage)
 {
     struct pcpu *pc = &s->pcpu[r->cpu];
     struct chain *c;
@@ -26,6 +29,8 @@ static struct chain *start(struct stitcher *s, const struct hv_rec *r,
     c = st_chain_new(s, source);
     if (!c)
         return NULL;
+    c->dom = v->dom;
+    c->port = v->port;
     if (pc->irq_valid && source == CHAIN_SRC_PIRQ) {
         c->stages[0].tsc = pc->irq_tsc;
         c->stages[0].cpu = r->cpu;
@@ -63,12 +68,10 @@ void on_irq_guest(struct stitcher *s, const struct hv_rec *r,
 void on_pirq_send(struct stitcher *s, const struct hv_rec *r,
                   const struct roles *v, uint8_t stage)
 {
-    struct chain *c = start(s, r, CHAIN_SRC_PIRQ, stage);
+    struct chain *c = start(s, r, v, CHAIN_SRC_PIRQ, stage);
 
     if (!c)
         return;
-    c->dom = v->dom;
-    c->port = v->port;
     c->pirq = (uint32_t)v->arg;
     if (v->code != HVP_SEND_SENT)   /* trylock failed or no port: lost in Xen */
         end_now(s, r, c, CHAIN_DROPPED);
@@ -77,14 +80,12 @@ void on_pirq_send(struct stitcher *s, const struct hv_rec *r,
 void on_evtchn_send(struct stitcher *s, const struct hv_rec *r,
                     const struct roles *v, uint8_t stage)
 {
-    struct chain *c = start(s, r, v->code == HVP_EVTCHN_IPI ? CHAIN_SRC_IPI
+    struct chain *c = start(s, r, v, v->code == HVP_EVTCHN_IPI ? CHAIN_SRC_IPI
                                                             : CHAIN_SRC_INTERDOMAIN,
                             stage);
 
     if (!c)
         return;
-    c->dom = v->dom;
-    c->port = v->port;
     if (v->code == HVP_EVTCHN_XEN_CONSUMER)  /* no guest delivery */
         end_now(s, r, c, CHAIN_COMPLETE);
 }
@@ -92,23 +93,19 @@ void on_evtchn_send(struct stitcher *s, const struct hv_rec *r,
 void on_bind(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
              uint8_t stage)
 {
-    struct chain *c = start(s, r, CHAIN_SRC_BIND, stage);
+    struct chain *c = start(s, r, v, CHAIN_SRC_BIND, stage);
 
     if (!c)
         return;
-    c->dom = v->dom;
-    c->port = v->port;
 }
 
 void on_virq_send(struct stitcher *s, const struct hv_rec *r,
                   const struct roles *v, uint8_t stage)
 {
-    struct chain *c = start(s, r, CHAIN_SRC_VIRQ, stage);
+    struct chain *c = start(s, r, v, CHAIN_SRC_VIRQ, stage);
 
     if (!c)
         return;
-    c->dom = v->dom;
-    c->port = v->port;
     c->virq = (uint32_t)v->arg;
     c->tracer = c->virq == HV_VIRQ_TBUF;
     if (v->code != HVP_SEND_SENT)
@@ -128,11 +125,9 @@ void on_unmask(struct stitcher *s, const struct hv_rec *r, const struct roles *v
 
     if (!(v->code & HVP_SP_NEW))
         return;                     /* nothing pending: no event */
-    c = start(s, r, CHAIN_SRC_UNMASK, stage);
+    c = start(s, r, v, CHAIN_SRC_UNMASK, stage);
     if (!c)
         return;
-    c->dom = v->dom;
-    c->port = v->port;
     c->vcpu = v->vcpu;
     if (v->arg == HVP_ABI_FIFO)
         return;
@@ -148,11 +143,11 @@ void on_unmask(struct stitcher *s, const struct hv_rec *r, const struct roles *v
 void on_vcpu_info(struct stitcher *s, const struct hv_rec *r,
                   const struct roles *v, uint8_t stage)
 {
-    struct chain *c = start(s, r, CHAIN_SRC_VCPU_INFO, stage);
+    struct chain *c = start(s, r, v, CHAIN_SRC_VCPU_INFO, stage);
 
     if (!c)
         return;
-    c->dom = v->dom;
+    c->port = -1;                   /* every port of the vCPU */
     c->vcpu = v->vcpu;
     s->pcpu[r->cpu].cur_waits_mark = 1;
 }

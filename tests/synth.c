@@ -161,6 +161,15 @@ static void kick(struct gen *g, int c, uint64_t t, uint32_t running)
     stage(g, c, SEND_CPU, t, STAGE_KICK);
 }
 
+/* A new upcall for dom 1 vCPU 0 at t, and its kick of the running vCPU. */
+static void mark_kick(struct gen *g, int c, uint64_t t)
+{
+    emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
+         "coalesced", 0u, NULL);
+    stage(g, c, SEND_CPU, t, STAGE_MARK_PENDING);
+    kick(g, c, t + 100, 1);
+}
+
 static void bounce(struct gen *g, int c, uint64_t t)
 {
     emit(g, c, RECV_CPU, t, "TRC_HW_HVPATH_PV_BOUNCE", "dom", 1u, "vcpu", 0u, NULL);
@@ -251,10 +260,7 @@ static void one_event(struct gen *g, unsigned kind, uint64_t t)
         emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 27u,
              "vcpu", 0u, "outcome", 4u, NULL);
         stage(g, c, SEND_CPU, t, STAGE_SET_PENDING);
-        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
-             "coalesced", 0u, NULL);
-        stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
-        kick(g, c, t + 200, 1);
+        mark_kick(g, c, t + 100);
         b = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COALESCED, 1, 28, 0);
         emit(g, b, SEND_CPU, t + 1000, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 28u,
              "vcpu", 0u, "outcome", 8u, NULL);
@@ -295,10 +301,7 @@ static void one_event(struct gen *g, unsigned kind, uint64_t t)
              "vcpu", 0u, "outcome", (uint32_t)(HVP_SP_NEW | HVP_SP_UPCALL), "abi",
              (uint32_t)HVP_ABI_2L, NULL);
         stage(g, c, SEND_CPU, t, STAGE_UNMASK);
-        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
-             "coalesced", 0u, NULL);
-        stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
-        kick(g, c, t + 200, 1);
+        mark_kick(g, c, t + 100);
         b = new_chain(g, CHAIN_SRC_UNMASK, CHAIN_COALESCED, 1, 32, 0);
         emit(g, b, SEND_CPU, t + 1000, "TRC_HW_HVPATH_EVTCHN_UNMASK", "dom", 1u, "port", 32u,
              "vcpu", 0u, "outcome", (uint32_t)HVP_SP_NEW, "abi", (uint32_t)HVP_ABI_2L, NULL);
@@ -318,20 +321,14 @@ static void one_event(struct gen *g, unsigned kind, uint64_t t)
         emit(g, c, SEND_CPU, t + 50, "TRC_HW_HVPATH_SET_PENDING_FIFO", "dom", 1u, "port", 31u,
              "vcpu", 0u, "outcome", (uint32_t)HVP_SP_UPCALL, NULL);
         stage(g, c, SEND_CPU, t + 50, STAGE_SET_PENDING);
-        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
-             "coalesced", 0u, NULL);
-        stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
-        kick(g, c, t + 200, 1);
+        mark_kick(g, c, t + 100);
         bounce(g, c, t + 2400);
         break;
     case 12: /* a vcpu_info registered: Xen marks events pending itself */
         c = new_chain(g, CHAIN_SRC_VCPU_INFO, CHAIN_COMPLETE, 1, -1, 0);
         emit(g, c, SEND_CPU, t, "TRC_HW_HVPATH_VCPU_INFO_MAP", "dom", 1u, "vcpu", 0u, NULL);
         stage(g, c, SEND_CPU, t, STAGE_VCPU_INFO);
-        emit(g, c, SEND_CPU, t + 100, "TRC_HW_HVPATH_MARK_PENDING", "dom", 1u, "vcpu", 0u,
-             "coalesced", 0u, NULL);
-        stage(g, c, SEND_CPU, t + 100, STAGE_MARK_PENDING);
-        kick(g, c, t + 200, 1);
+        mark_kick(g, c, t + 100);
         bounce(g, c, t + 2400);
         break;
     }
