@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# bench/probes/run.sh [-n ROUND_TRIP_NOTIFICATIONS] [-k SHIFT] [-r REPEATS] [-q]
+# bench/probes/run.sh [-n ROUND_TRIP_NOTIFICATIONS] [-k SHIFT] [-r REPEATS] [-q] [-R ROWS]
 #
 # What the hv-probes cost, measured in the lab under QEMU's -icount (guest
 # time advances 2^SHIFT ns per executed instruction, so time is an
@@ -13,6 +13,10 @@
 #   patched --events 0x0080f000   ... plus every hvpath record
 #
 # -q runs only the two rows of the contract (patched off, patched hvpath).
+# -R "XEN:EVENTS ..." runs the rows given instead (XEN stock or patched,
+# EVENTS off or a mask that selects some record: the lab fails a run whose
+# trace is empty), e.g. -R "stock:0x0080f000 patched:0x0080f000".  The
+# overhead line needs the rows patched:off and patched:0x00808000.
 # The last line is the observer effect: what turning the hvpath records on
 # adds to a round trip (records written, xentrace's wake-ups and its own
 # work in dom0), against tracing off on the same hypervisor:
@@ -28,10 +32,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 hvpath=${HVPATH_BUILD:-$top/build}/hvpath
 patched=${HVPATH_PROBES_XEN:-patched}
 n=2000 shift_=3 repeats=2 quick=0
-while getopts "n:k:r:q" o; do
-    case $o in n) n=$OPTARG ;; k) shift_=$OPTARG ;; r) repeats=$OPTARG ;; q) quick=1 ;; *) exit 2 ;; esac
-done
 rows="stock:off patched:off patched:0x00808000 stock:0x0080f000 patched:0x0080f000"
+while getopts "n:k:r:qR:" o; do
+    case $o in n) n=$OPTARG ;; k) shift_=$OPTARG ;; r) repeats=$OPTARG ;; q) quick=1 ;;
+               R) rows=$OPTARG ;; *) exit 2 ;; esac
+done
 ((quick)) && rows="patched:off patched:0x00808000"
 work=$(mktemp -d "${TMPDIR:-/tmp}/hvpath-probes.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -92,6 +97,15 @@ if hw is not None:
     print("TRC_HW on:   patched - stock = %+.0f instructions per round trip, %.0f per hvpath record"
           % (hw, hw / n if n else 0))
     out["hw_delta_insn_per_rt"] = hw
+for k, r in rows.items():
+    d = delta(k, ("patched", "off"))
+    if d is not None and k[0] == "patched" and k[1] not in ("off", "0x00808000"):
+        print("patched --events %s: %+.0f instructions per round trip against tracing off"
+              % (k[1], d))
+if ("patched", "off") not in rows or ("patched", "0x00808000") not in rows:
+    json.dump(out, open(results, "w"), indent=1)
+    print("results:", results)
+    sys.exit(0)
 base, on = rows[("patched", "off")], rows[("patched", "0x00808000")]
 add = on["mean_insn"] - base["mean_insn"]
 # The spread of the difference: the widest and narrowest gap the runs allow.
