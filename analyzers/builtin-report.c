@@ -222,6 +222,14 @@ static void print_header(const struct chains *ch, const uint64_t *tot, FILE *out
     fprintf(out, "# suspected silent loss: %" PRIu64 " chains (incomplete because their "
             "records break the path's invariants)\n", silent_loss(sc));
     fprintf(out, "# clock: %s\n", hv_clock_describe(&ch->clock, clk, sizeof(clk)));
+    if (ch->probes && !sc->sched_switches)
+        fprintf(out, "# scheduler: no TRC_SCHED_SWITCH in the trace (its event mask left "
+                "TRC_SCHED out): a kicked vCPU that was not running shows no wake or "
+                "switch stage, its wait is in the next stage's time\n");
+    if (ch->probes && sc->injections && !sc->vmentries)
+        fprintf(out, "# VM entry: no TRC_HVM_VMENTRY in the trace (its event mask left "
+                "TRC_HVM out): an HVM delivery is delivered at its injection, written on "
+                "the way into VM entry; the guest's EOI still ends it\n");
     if (!ch->probes)
         fprintf(out, "# stock hypervisor: no hv-probes records; chains hold only the "
                 "injection (TRC_HVM_INJ_VIRQ) and VM entry, with unknown source\n");
@@ -345,6 +353,7 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
         json_end_object(&j);
         json_kv_u64(&j, "suspected_silent_loss", silent_loss(sc));
         json_kv_u64(&j, "deliveries", sc->deliveries);
+        json_kv_u64(&j, "sched_switches", sc->sched_switches);
         json_key(&j, "vmentry");
         json_begin_object(&j);
         json_kv_u64(&j, "injected", sc->injections);
@@ -352,6 +361,7 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
         json_kv_u64(&j, "windows", sc->windows);
         json_kv_u64(&j, "window_repeats", sc->window_repeats);
         json_kv_u64(&j, "posted_by_cpu", sc->posted_by_cpu);
+        json_kv_u64(&j, "entries", sc->vmentries);
         json_end_object(&j);
     }
     json_key(&j, "groups");

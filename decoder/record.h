@@ -24,6 +24,29 @@
  */
 #define HV_TRC_HVPATH            0x00808000u
 
+/*
+ * Event masks (xentrace -e).  Xen writes a record when the mask shares a
+ * class bit and a subclass bit with its id (__trace_var(); the probes'
+ * trace_event_on() in hv-probes patch 15), so a mask is the cross product
+ * of its classes and subclasses; TRC_LOST_RECORDS is written regardless.
+ *
+ * HV_EVENTS_HOT is the smallest mask that holds every record the stitcher
+ * reads (decoder/stages.def) on a patched hypervisor: the hvpath records,
+ * the scheduler's (TRC_SCHED_MIN: runstate changes; TRC_SCHED_VERBOSE:
+ * wake, switch) and the HVM VM entry (TRC_HVM_ENTRYEXIT).  The cross
+ * product also lets in TRC_HW_PM and all of those subclasses' other
+ * records, which is where its cost is (docs/hv-probes.md).
+ */
+#define HV_EVENTS_HOT            0x008a9000u
+#define HV_TRC_SCHED_VERBOSE     0x00028000u    /* wake, switch: TRC_SCHED_VERBOSE */
+
+static inline int hv_event_in_mask(uint32_t mask, uint32_t event)
+{
+    uint32_t m = mask & event;
+
+    return (m >> 16) && ((m >> 12) & 0xf);
+}
+
 /* hv_rec.flags */
 #define HV_REC_TSC_INHERITED 0x01   /* no TSC in the record: previous one of this pCPU */
 #define HV_REC_TSC_NONE      0x02   /* no TSC seen yet on this pCPU: tsc is 0 */

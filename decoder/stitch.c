@@ -484,6 +484,12 @@ int stitch_feed(struct stitcher *s, const struct hv_rec *r)
         if (i)
             o = &s->on[i - 1];
     } else {
+        /*
+         * A record of TRC_SCHED_VERBOSE's class and subclass: the event
+         * mask has them, so TRC_SCHED_SWITCH is traced too.
+         */
+        if (hv_event_in_mask(HV_TRC_SCHED_VERBOSE, r->event))
+            s->sched_traced = 1;
         for (unsigned i = 0; i < s->nstock_on; i++)
             if ((r->event & s->stock_mask[i]) == s->stock_ev[i]) {
                 o = s->stock_on[i];

@@ -119,6 +119,18 @@ struct stitch_counters {
     uint64_t reinjections;          /* INTR_ASSIST injections after a delivery's first */
     uint64_t posted_by_cpu;         /* deliveries the CPU completed (posted, NOTIFY) */
     uint64_t silent_pcpus;          /* times a silent pCPU stopped holding chains back */
+    /*
+     * TRC_SCHED_SWITCH records read.  Where the trace's event mask left
+     * TRC_SCHED out there are none: a kicked vCPU that was not running
+     * gets no wake or switch stage, and a missing switch is not taken for
+     * silent loss.
+     */
+    uint64_t sched_switches;
+    /*
+     * TRC_HVM_VMENTRY records read.  While there are none an HVM delivery
+     * is delivered at its injection (the last stage before VM entry).
+     */
+    uint64_t vmentries;
 };
 
 /* A chain counts as suspected silent loss if incomplete for one of these. */

@@ -463,6 +463,7 @@ void on_intr_assist(struct stitcher *s, const struct hv_rec *r,
     }
     s->cnt.injections++;
     d->injected = 1;
+    d->vector = vector;             /* for its EOI, see st_delivered() */
     st_add_stage(d->stages, &d->nstages, r, stage);
 }
 
@@ -474,6 +475,7 @@ void on_vmentry(struct stitcher *s, const struct hv_rec *r, const struct roles *
     struct delivery *d;
 
     (void)v;
+    s->cnt.vmentries++;
     if (vs && !pc->inj_valid)
         vs->ran_tsc = r->tsc;       /* the guest runs */
     if (!pc->inj_valid)
@@ -524,10 +526,13 @@ void on_pv_bounce(struct stitcher *s, const struct hv_rec *r,
      * A vCPU the kick found not running is switched in before it can
      * bounce.  (A running one may bounce before its kick is even written:
      * it sees upcall_pending on any return to guest; a lost kick shows on
-     * the mark's pCPU instead, see check_kick.)
+     * the mark's pCPU instead, see check_kick.)  Only where switches are
+     * traced at all: an event mask without TRC_SCHED writes none.  (Until
+     * the first record of their subclass, a wake say, that is not known,
+     * and a switch lost before it goes unnoticed.)
      */
     if (!d->hvm && d->nchains && !d->after_gap && d->kicked && !d->was_running &&
-        !d->switched)
+        !d->switched && s->sched_traced)
         d->suspect = REASON_NO_PREDECESSOR;
     if (!d->kicked && d->gap_before_kick)
         d->suspect = REASON_GAP;    /* its kick may be among lost records */
@@ -543,7 +548,7 @@ void on_eoi(struct stitcher *s, const struct hv_rec *r, const struct roles *v,
 {
     struct delivery *d = st_find_open(s, v->dom, v->vcpu);
 
-    if (d && d->delivered && d->vector == (uint32_t)v->arg) {
+    if (d && st_delivered(s, d) && d->vector == (uint32_t)v->arg) {
         st_add_stage(d->stages, &d->nstages, r, stage);
         st_close_delivery(s, d, 1, REASON_NONE);
     }
@@ -611,6 +616,7 @@ void on_sched_switch(struct stitcher *s, const struct hv_rec *r,
     struct vstate *next;
     struct delivery *d;
 
+    s->cnt.sched_switches++;
     if (prev && prev->cpu == r->cpu) {
         prev->cpu = NO_CPU;
         prev->ran_tsc = r->tsc;

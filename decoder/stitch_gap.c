@@ -36,7 +36,7 @@ void st_cut_all(struct stitcher *s, uint8_t reason)
     }
     while (s->open_head) {
         struct delivery *d = s->open_head;
-        st_close_delivery(s, d, d->delivered, reason);
+        st_close_delivery(s, d, st_delivered(s, d), reason);
     }
 }
 

@@ -172,6 +172,7 @@ struct stitcher {
     uint8_t wm_stale;
     int finishing;
 
+    uint8_t sched_traced;           /* a TRC_SCHED_VERBOSE record seen: switches are traced */
     uint64_t epoch;                 /* TRC_LOST_RECORDS seen so far */
     uint64_t last_gap_tsc;          /* TSC of the latest TRC_LOST_RECORDS (0: none) */
     uint64_t next_chain_id, next_delivery_id;
@@ -179,6 +180,17 @@ struct stitcher {
     size_t nspare, spare_cap;
     int oom;
 };
+
+/*
+ * Is d delivered?  Where the trace has no VM entry at all (an event mask
+ * without TRC_HVM), an HVM delivery's injection, written on the way into VM
+ * entry, is the last stage there is: then the guest's EOI, its vCPU's next
+ * upcall or the end of the trace finds it delivered.
+ */
+static inline int st_delivered(const struct stitcher *s, const struct delivery *d)
+{
+    return d->delivered || (d->injected && !s->cnt.vmentries);
+}
 
 /* stitch.c: chains */
 struct chain *st_chain_new(struct stitcher *s, uint8_t source);

@@ -233,7 +233,7 @@ void on_mark_pending(struct stitcher *s, const struct hv_rec *r,
      */
     vs = st_vcpu_find(s, v->dom, v->vcpu);
     d = vs ? vs->open : NULL;
-    if (d && d->delivered)
+    if (d && st_delivered(s, d))
         st_close_delivery(s, d, 1, REASON_NONE);
     else if (d && st_guest_ran_since(vs, d))
         st_close_consumed(s, d);

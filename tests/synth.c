@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "event_values.h"
+#include "record.h"
 #include "schema.h"
 #include "xtgen.h"
 
@@ -31,6 +32,9 @@ struct gen {
     struct synth *truth;
     unsigned chains_cap;
     uint32_t rng;
+    const struct synth_params *p;
+    unsigned drop_seen;             /* records of p->drop_event so far */
+    int last_kept;                  /* the last emit() was written */
 };
 
 static uint32_t rnd(struct gen *g)
@@ -54,6 +58,18 @@ static void emit(struct gen *g, int chain, unsigned cpu, uint64_t tsc,
         fprintf(stderr, "synth: no event %s\n", event);
         exit(99);
     }
+    /* Xen writes only what its event mask lets through */
+    g->last_kept = !g->p->mask || hv_event_in_mask(g->p->mask, e->id);
+    /* every other drop_event lost with no TRC_LOST_RECORDS (silent loss) */
+    if (g->last_kept && g->p->drop_event && e->id == g->p->drop_event &&
+        g->drop_seen++ % 2 == 0) {
+        g->last_kept = 0;
+        if (chain >= 0)
+            g->truth->chains[chain].affected = 1;
+        g->truth->silent++;
+    }
+    if (!g->last_kept)
+        return;
     if (g->n[cpu] == g->cap[cpu]) {
         g->cap[cpu] = g->cap[cpu] ? 2 * g->cap[cpu] : 1024;
         g->recs[cpu] = realloc(g->recs[cpu], g->cap[cpu] * sizeof(struct srec));
@@ -102,9 +118,13 @@ static int new_chain(struct gen *g, uint8_t source, uint8_t outcome, int dom,
     return (int)t->nchains++;
 }
 
+/* The stage the last emit() made, if it was written. */
 static void stage(struct gen *g, int chain, unsigned cpu, uint64_t tsc, uint8_t kind)
 {
     struct chain *c = &g->truth->chains[chain].c;
+
+    if (!g->last_kept)
+        return;
     c->stages[c->nstages].tsc = tsc;
     c->stages[c->nstages].cpu = (uint16_t)cpu;
     c->stages[c->nstages].kind = kind;
@@ -348,7 +368,16 @@ static void put(struct xtg *x, const struct hv_rec *r)
 int synth_write(const char *path, unsigned n, unsigned loss_pct, unsigned seed,
                 struct synth *truth)
 {
-    struct gen g = { .truth = truth, .rng = seed * 2654435761u + 1 };
+    struct synth_params p = { .n = n, .loss_pct = loss_pct, .seed = seed };
+
+    return synth_write_params(path, &p, truth);
+}
+
+int synth_write_params(const char *path, const struct synth_params *p,
+                       struct synth *truth)
+{
+    unsigned n = p->n, loss_pct = p->loss_pct;
+    struct gen g = { .truth = truth, .rng = p->seed * 2654435761u + 1, .p = p };
     struct xtg x;
     uint64_t t = 1000000;
     size_t pos[NCPU] = { 0 };

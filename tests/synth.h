@@ -23,7 +23,16 @@ struct synth_chain {
 struct synth {
     struct synth_chain *chains;
     unsigned nchains;
-    uint64_t records, dropped;
+    uint64_t records, dropped;      /* written; lost, with TRC_LOST_RECORDS */
+    uint64_t silent;                /* lost with no marker (drop_event) */
+};
+
+struct synth_params {
+    unsigned n;                     /* events */
+    unsigned loss_pct;              /* records lost in runs, marked as Xen marks them */
+    unsigned seed;
+    uint32_t mask;                  /* the event mask Xen traced with (0: all) */
+    uint32_t drop_event;            /* lose every other record of this id silently */
 };
 
 /*
@@ -32,6 +41,10 @@ struct synth {
  */
 int synth_write(const char *path, unsigned n, unsigned loss_pct, unsigned seed,
                 struct synth *truth);
+
+/* The same, with the event mask and silent loss of p. */
+int synth_write_params(const char *path, const struct synth_params *p,
+                       struct synth *truth);
 
 void synth_free(struct synth *truth);
 

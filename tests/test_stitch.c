@@ -14,9 +14,12 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "record.h"
 #include "stitch.h"
 #include "synth.h"
 #include "xt_reader.h"
+
+#define HV_TEST_SCHED_SWITCH 0x0002800au    /* TRC_SCHED_SWITCH */
 
 static int same_chain(const struct chain *a, const struct chain *b)
 {
@@ -159,6 +162,43 @@ int main(void)
         CHECK(exact > t.nchains / 3);                            /* most survive */
         synth_free(&t);
     }
+    /*
+     * Traced with the hvpath records alone (the cheapest mask): no wake,
+     * switch or VM entry in the trace.  Every chain still exactly, less
+     * those stages: a blocked vCPU's bounce with no switch-in before it,
+     * an HVM delivery ending at its injection, are not taken for loss.
+     */
+    struct synth_params hv = { .n = 7000, .seed = 4, .mask = HV_TRC_HVPATH };
+    CHECK(synth_write_params(path, &hv, &t) == 0);
+    seen = run(path, &t, 0, &fj, &exact, &inc, &silent);
+    printf("hvpath records only: %u true chains, %u stitched, %u exact, %u incomplete, "
+           "%u wrong\n", t.nchains, seen, exact, inc, fj);
+    CHECK_EQ(seen, t.nchains);
+    CHECK_EQ(exact, t.nchains);
+    CHECK_EQ(inc, 0);
+    synth_free(&t);
+
+    /*
+     * But where the scheduler is traced, a switch-in lost with no marker
+     * breaks its chain: every other TRC_SCHED_SWITCH dropped silently, each
+     * of those chains is incomplete as suspected silent loss, none joined.
+     */
+    struct synth_params sw = { .n = 7000, .seed = 5, .drop_event = HV_TEST_SCHED_SWITCH };
+    CHECK(synth_write_params(path, &sw, &t) == 0);
+    seen = run(path, &t, 1, &fj, &exact, &inc, &silent);
+    unsigned affected = 0;
+    for (unsigned i = 0; i < t.nchains; i++)
+        affected += t.chains[i].affected;
+    printf("switch-ins lost silently: %llu of them, %u true chains (%u affected), %u "
+           "stitched: %u exact, %u incomplete (%u as silent loss), %u false joins\n",
+           (unsigned long long)t.silent, t.nchains, affected, seen, exact, inc, silent, fj);
+    CHECK(t.silent > 100);
+    CHECK_EQ(affected, t.silent);
+    CHECK_EQ(fj, 0);
+    CHECK_EQ(exact, t.nchains - affected);
+    CHECK_EQ(silent, affected);
+    synth_free(&t);
+
     if (getenv("HVPATH_KEEP_SYNTH"))
         printf("kept %s\n", path);     /* the last lossy trace, for hvpath dump */
     else
