@@ -24,6 +24,7 @@
 
 #include "builtin.h"
 #include "options.h"
+#include "record.h"
 
 static const char *const actions[] = { "run", "shell", "prepare", NULL };
 static const char *const guests[] = { "none", "pv", "pvh", NULL };
@@ -31,7 +32,7 @@ static const char *const guests[] = { "none", "pv", "pvh", NULL };
 struct lab_args {
     int action;
     const char *scenario, *xen, *guest, *events, *out;
-    char icount[8], tbuf[16], n[24], timeout[16];
+    char icount[8], tbuf[16], n[24], timeout[16], mask[16];
     int same_vcpu;
 };
 
@@ -73,7 +74,10 @@ static const struct argp_option lab_options[] = {
     { NULL, 0, NULL, 0, "Tracing (run):", 0 },
     { "events", OPT_EVENTS, "MASK", 0,
       "xentrace -e: a number (default 0x0ffff000, everything), all, gen, "
-      "sched, dom0op, hvm, or off (no xentrace at all)", 0 },
+      "sched, dom0op, hvm; hot (the hvpath records and the scheduler and VM-entry "
+      "records the chains use, 0x008a9000), hvpath (the hvpath records alone, "
+      "0x00808000: no wake or switch stages, no PVH VM entry); or off (no "
+      "xentrace at all)", 0 },
     { "tbuf", OPT_TBUF, "PAGES", 0, "xentrace -S: trace buffer pages per pCPU (default 256)", 0 },
     { 0 },
 };
@@ -81,7 +85,7 @@ static const struct argp_option lab_options[] = {
 static int valid_events(const char *e)
 {
     static const char *const names[] = { "all", "off", "gen", "sched", "dom0op",
-                                         "hvm", NULL };
+                                         "hvm", "hot", "hvpath", NULL };
     char *end;
 
     for (int i = 0; names[i]; i++)
@@ -140,8 +144,16 @@ static error_t lab_parse(int key, char *arg, struct argp_state *st)
     case OPT_EVENTS:
         if (!valid_events(arg))
             argp_error(st, "--events takes a number (e.g. 0x0ffff000), all, gen, "
-                       "sched, dom0op, hvm or off, not '%s'", arg);
-        a->events = strcmp(arg, "all") ? arg : "0x0ffff000";
+                       "sched, dom0op, hvm, hot, hvpath or off, not '%s'", arg);
+        /* xentrace knows the others by name */
+        if (!strcmp(arg, "all"))
+            arg = "0x0ffff000";
+        else if (!strcmp(arg, "hot") || !strcmp(arg, "hvpath")) {
+            snprintf(a->mask, sizeof(a->mask), "0x%08x",
+                     strcmp(arg, "hot") ? HV_TRC_HVPATH : HV_EVENTS_HOT);
+            arg = a->mask;
+        }
+        a->events = arg;
         return 0;
     case OPT_TBUF:
         copy_num(st, "--tbuf", arg, 1, 1u << 20, a->tbuf, sizeof(a->tbuf));
@@ -176,6 +188,7 @@ static const struct argp lab_argp = {
     "  hvpath lab run --scenario pingpong -n 1000 -o out/pp\n"
     "  hvpath lab run --xen patched --scenario pingpong-domu --guest pvh -o out/domu\n"
     "  hvpath lab run --xen patched --events off --icount 3 --scenario pingpong -o out/cost\n"
+    "  hvpath lab run --xen patched --events hot --scenario pingpong -o out/hot\n"
     "  hvpath lab shell --guest pvh\n"
     "  hvpath lab prepare\n",
     NULL, NULL, NULL,

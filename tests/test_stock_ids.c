@@ -15,6 +15,7 @@
 #include "check.h"
 #include "record.h"
 #include "schema.h"
+#include "stitch.h"
 
 static unsigned nentries;
 
@@ -136,6 +137,7 @@ int main(void)
     CHECK_EQ(HV_TRC_LOST_RECORDS, TRC_LOST_RECORDS);
     CHECK_EQ(HV_TRC_TRACE_WRAP_BUFFER, TRC_TRACE_WRAP_BUFFER);
     CHECK_EQ(HV_TRC_TRACE_CPU_CHANGE, TRC_TRACE_CPU_CHANGE);
+    CHECK_EQ(HV_TRC_SCHED_VERBOSE, TRC_SCHED_VERBOSE);
     CHECK_EQ(HV_REC_MAX_EXTRA, TRACE_EXTRA_MAX);
 
     /* ids are unique, sorted, and no spec covers more than 7 words */
@@ -235,5 +237,37 @@ int main(void)
         CHECK_EQ(guest->fields[0].type, HV_FIELD_X32);
     }
     CHECK(hv_event_lookup(0x0800e123) == NULL);
+    /*
+     * HV_EVENTS_HOT is the hvpath records and Xen's own subclasses, and
+     * every record the stitcher reads passes it, except TRC_LOST_RECORDS
+     * (written whatever the mask) and TRC_HVM_INJ_VIRQ (read only from a
+     * stock hypervisor, where the probes' INTR_ASSIST is missing)
+     */
+    CHECK_EQ(HV_EVENTS_HOT,
+             HV_TRC_HVPATH | TRC_SCHED_MIN | TRC_SCHED_VERBOSE | TRC_HVM_ENTRYEXIT);
+    const char *name;
+    unsigned stage, nread = 0;
+    for (unsigned i = 0; chain_record_at(i, &name, &stage); i++) {
+        const struct hv_event_info *e = hv_event_by_name(name);
+        int want = strcmp(name, "TRC_LOST_RECORDS") && strcmp(name, "TRC_HVM_INJ_VIRQ");
+
+        CHECK(e != NULL);
+        if (!e)
+            continue;
+        nread++;
+        if (hv_event_in_mask(HV_EVENTS_HOT, e->id) != want)
+            fprintf(stderr, "%s (0x%08x): %s the hot mask\n", name, e->id,
+                    want ? "not in" : "in");
+        CHECK_EQ(hv_event_in_mask(HV_EVENTS_HOT, e->id), want);
+    }
+    CHECK(nread > 20);
+    /* the cross product, as Xen applies it */
+    CHECK(hv_event_in_mask(HV_TRC_HVPATH, HV_TRC_HVPATH | 0x3));
+    CHECK(!hv_event_in_mask(HV_TRC_HVPATH, TRC_SCHED_SWITCH));
+    CHECK(!hv_event_in_mask(HV_TRC_HVPATH, TRC_HW_IRQ_BIND_VECTOR));
+    CHECK(!hv_event_in_mask(HV_EVENTS_HOT, TRC_HW_IRQ_BIND_VECTOR));
+    CHECK(hv_event_in_mask(HV_EVENTS_HOT, TRC_PM_IDLE_ENTRY));
+    CHECK(hv_event_in_mask(TRC_ALL, TRC_SCHED_SWITCH));
+    CHECK(!hv_event_in_mask(HV_EVENTS_HOT, TRC_HVM_INJ_VIRQ));
     return check_done();
 }
