@@ -16,6 +16,10 @@
 #             lost records no chain incomplete, orphaned or without a source
 # Then pingpong-domu (dom0 <-> the PVH guest, -n 300): check_truth.py again,
 # now with the guest's chains ending in the VM-entry injection.
+# Then pingpong-domu traced with the hvpath records alone (--events hvpath):
+# no scheduler or VM-entry records, and still check_truth.py (0 incomplete:
+# a missing switch-in or VM entry is not taken for loss); the report says
+# which stages the mask left out.
 # Then the flood: pingpong with every class traced into a one-page buffer
 # per pCPU (--events all --tbuf 1), so that records are lost and the buffer
 # wraps hundreds of times, and again into two-page buffers, whose records
@@ -104,6 +108,40 @@ fi
 echo "lab run (patched, pingpong-domu): $(( $(date +%s) - start )) s"
 "$hvpath" report "$out2/host.xt" | head -8
 "$(dirname "$0")/check_truth.py" "$hvpath" "$out2/host.xt" || rc=1
+
+out4=$out/domu-hvpath
+start=$(date +%s)
+if ! "$hvpath" lab run --xen patched --scenario pingpong-domu --guest pvh -n 300 \
+        --events hvpath -o "$out4"; then
+    echo "FAIL: lab run pingpong-domu --events hvpath failed"
+    exit 1
+fi
+echo "lab run (patched, pingpong-domu, --events hvpath): $(( $(date +%s) - start )) s"
+"$hvpath" report "$out4/host.xt" >"$out4/report.txt" &&
+    "$hvpath" report --json "$out4/host.xt" >"$out4/report.json" || rc=1
+head -10 "$out4/report.txt"
+"$(dirname "$0")/check_truth.py" "$hvpath" "$out4/host.xt" || rc=1
+python3 - "$out4" <<'PY' || rc=1
+import json, sys
+d = sys.argv[1]
+m, r = json.load(open(d + "/manifest.json")), json.load(open(d + "/report.json"))
+head = open(d + "/report.txt").read()
+checks = [("the lab traced with 0x00808000 (manifest events %s)" % m["events"],
+           m["events"] == "0x00808000"),
+          ("no TRC_SCHED_SWITCH read (%d)" % r["sched_switches"], r["sched_switches"] == 0),
+          ("no TRC_HVM_VMENTRY read (%d), %d injections" %
+           (r["vmentry"]["entries"], r["vmentry"]["injected"]),
+           r["vmentry"]["entries"] == 0 and r["vmentry"]["injected"] > 0),
+          ("no suspected silent loss (%d)" % r["suspected_silent_loss"],
+           r["suspected_silent_loss"] == 0),
+          ("the header says the scheduler and VM entry are not traced",
+           "# scheduler: no TRC_SCHED_SWITCH" in head and "# VM entry: no TRC_HVM_VMENTRY" in head)]
+failed = 0
+for what, good in checks:
+    print(("ok:   " if good else "FAIL: ") + what)
+    failed += not good
+sys.exit(1 if failed else 0)
+PY
 
 for pages in 1 2; do
 out3=$out/flood$pages
