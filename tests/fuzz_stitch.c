@@ -10,7 +10,8 @@
  *         with tight memory bounds, so those paths run too.  Every chain it
  *         gives must be well formed, and every chain it opened must come out;
  *   odd   a xentrace file, run through `hvpath report` (text and JSON, every
- *         --sort key, --hist) and `hvpath script` (text and JSON lines), as
+ *         --sort key, --hist), `hvpath script` (text and JSON lines) and
+ *         `hvpath convert --to perfetto`, as
  *         the CLI runs them, --tolerant and strict.
  * Any crash, sanitizer report or broken invariant is a bug.
  */
@@ -136,6 +137,8 @@ static void file(const uint8_t *p, size_t n)
     static const char *const script_text[] = { "script", "--tolerant", "--cpu-hz", "1e9", NULL };
     static const char *const script_jsonl[] = { "script", "--format", "jsonl", "--tolerant",
                                                 "--min-latency", "1ns", NULL };
+    static const char *const convert_pf[] = { "convert", "--to", "perfetto", "--tolerant",
+                                              "--cpu-hz", "1e9", "-o", "-", NULL };
     char path[64];
     int fd = memfd_create("fuzz-trace", 0);
 
@@ -149,6 +152,7 @@ static void file(const uint8_t *p, size_t n)
     run(cmd_report, path, report_strict);
     run(cmd_script, path, script_text);
     run(cmd_script, path, script_jsonl);
+    run(cmd_convert, path, convert_pf);
     close(fd);
 }
 

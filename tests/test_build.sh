@@ -10,7 +10,8 @@
 #   without-xen  a fresh configure that cannot find the Xen headers (as on a
 #                machine without libxen-dev) still builds hvpath, which reads
 #                a real trace; `hvpath lab run` then fails with a clear error,
-#                and the lab tests are registered as skipped, saying why.
+#                and the lab tests are registered as skipped, saying why;
+#                without protobuf-c there too, `hvpath convert` says so.
 set -u
 mode=$1 src=$2 build=$3 cc=$4
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvpath-build-test.XXXXXX")
@@ -67,6 +68,11 @@ without-xen)
         "$tmp/b/hvpath" stats "$trace" >/dev/null && ok || bad "hvpath stats without the Xen headers"
         "$tmp/b/hvpath" report --cpu-hz 2.4e9 "$trace" >/dev/null && ok || bad "hvpath report without the Xen headers"
         "$tmp/b/tests/test_stitch" >/dev/null && ok || bad "test_stitch without the Xen headers"
+        # nor protobuf-c there: convert says what to install
+        grep -q "no protobuf-c" "$tmp/cfg" && ok || bad "configure does not say convert is left out"
+        "$tmp/b/hvpath" convert --to perfetto "$trace" -o "$tmp/x.pf" 2>"$tmp/conv"
+        [ $? = 1 ] && grep -q "built without protobuf-c" "$tmp/conv" && [ ! -e "$tmp/x.pf" ] && ok ||
+            bad "convert without protobuf-c: $(cat "$tmp/conv")"
         [ ! -e "$tmp/b/libexec/hvpath/lab-bin/pingpong" ] && ok || bad "lab programs built without the headers?"
         (cd "$tmp/b" && ctest -N -R lab_ >/dev/null) && ok || bad "lab tests not registered"
         (cd "$tmp/b" && ctest -R lab_pingpong_stock 2>&1) >"$tmp/ct"
