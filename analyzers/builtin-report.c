@@ -11,135 +11,10 @@
 
 #include "builtin.h"
 #include "chains.h"
+#include "groups.h"
 #include "hist.h"
 #include "json.h"
 #include "options.h"
-#include "u32map.h"
-#include "vec.h"
-
-enum { KEY_SOURCE, KEY_DOM, KEY_PORT, KEY_VCPU, NKEYS };
-static const char *const key_names[NKEYS] = { "source", "dom", "port", "vcpu" };
-
-#define E2E STAGE_KIND_COUNT        /* hist index of the end-to-end latency */
-
-struct group {
-    int64_t key[NKEYS];             /* INT64_MIN: not grouped by this key */
-    uint32_t next;                  /* index + 1 of the next group of the same hash */
-    uint64_t chains, outcomes[CHAIN_OUTCOME_COUNT];
-    struct hist *h;                 /* [STAGE_KIND_COUNT + 1], from its first delivered chain */
-};
-
-struct report {
-    int use[NKEYS];
-    struct group *g;
-    size_t ng, cap;
-    struct u32map by_hash;          /* key hash -> index of its latest group */
-};
-
-static const double quantiles[] = { 0.50, 0.90, 0.99, 0.999, 1.0 };
-static const char *const qnames[] = { "p50", "p90", "p99", "p99.9", "max" };
-#define NQ 5
-
-/* FNV-1a over the key: groups are found in O(1) however many there are */
-static uint32_t key_hash(const int64_t *key)
-{
-    const unsigned char *p = (const unsigned char *)key;
-    uint32_t h = 2166136261u;
-
-    for (size_t i = 0; i < NKEYS * sizeof(*key); i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
-static struct group *group_of(struct report *rp, const struct chain *c)
-{
-    int64_t key[NKEYS] = { c->source, c->dom, c->port, c->vcpu };
-    uint32_t h, head = 0;
-    int found;
-
-    for (int k = 0; k < NKEYS; k++)
-        if (!rp->use[k])
-            key[k] = INT64_MIN;
-    h = key_hash(key);
-    found = u32map_get(&rp->by_hash, h, &head);
-    for (uint32_t i = found ? head + 1 : 0; i; i = rp->g[i - 1].next)
-        if (!memcmp(rp->g[i - 1].key, key, sizeof(key)))
-            return &rp->g[i - 1];
-    if (rp->ng >= UINT32_MAX - 1)
-        return NULL;
-    struct group *n = hv_grow(rp->g, &rp->cap, rp->ng + 1, sizeof(*rp->g));
-    if (!n)
-        return NULL;
-    rp->g = n;
-    if (u32map_put(&rp->by_hash, h, (uint32_t)rp->ng))
-        return NULL;
-    struct group *g = &rp->g[rp->ng++];
-    memset(g, 0, sizeof(*g));
-    memcpy(g->key, key, sizeof(key));
-    g->next = found ? head + 1 : 0;
-    return g;
-}
-
-static int account(struct chains *ch, struct report *rp, const struct chain *c)
-{
-    struct group *g = group_of(rp, c);
-
-    if (!g)
-        return -1;
-    g->chains++;
-    g->outcomes[c->outcome]++;
-    /*
-     * Latency only of what was delivered: a chain that ended in a delivery
-     * whose end is traced (not one a running handler consumed).
-     */
-    if ((c->outcome != CHAIN_COMPLETE && c->outcome != CHAIN_COALESCED) || !c->delivery ||
-        c->via == VIA_HANDLER)
-        return 0;
-    if (!g->h) {
-        /* a group of undelivered chains (every vCPU of a big host) needs none */
-        if (!(g->h = malloc((STAGE_KIND_COUNT + 1) * sizeof(*g->h))))
-            return -1;
-        for (int i = 0; i <= STAGE_KIND_COUNT; i++)
-            hist_init(&g->h[i]);
-    }
-    if (hist_add(&g->h[E2E], chains_total_ns(ch, c), c->id))
-        return -1;
-    for (unsigned i = 1; i < c->nstages; i++)
-        if (hist_add(&g->h[c->stages[i].kind], chains_delta_ns(ch, c, i), c->id))
-            return -1;
-    return 0;
-}
-
-static int by_chains_desc(const void *a, const void *b)
-{
-    const struct group *x = a, *y = b;
-    return (x->chains < y->chains) - (x->chains > y->chains);
-}
-
-static void group_label(const struct report *rp, const struct group *g, char *buf,
-                        size_t len)
-{
-    size_t n = 0;
-
-    buf[0] = 0;
-    for (int k = 0; k < NKEYS; k++) {
-        if (!rp->use[k])
-            continue;
-        if (k == KEY_SOURCE)
-            n += (size_t)snprintf(buf + n, len - n, "%s%s=%s", n ? " " : "",
-                                  key_names[k], chain_source_name((unsigned)g->key[k]));
-        else
-            n += (size_t)snprintf(buf + n, len - n, "%s%s=%" PRId64, n ? " " : "",
-                                  key_names[k], g->key[k]);
-        if (n >= len)
-            break;
-    }
-}
-
-static const char *stage_label(int i)
-{
-    return i == E2E ? "end-to-end" : chain_stage_name((unsigned)i);
-}
 
 static void print_log2(const struct hist *h)
 {
@@ -255,7 +130,7 @@ static void print_header(const struct chains *ch, const uint64_t *tot, FILE *out
                 st->xt.tsc_backwards, st->xt.first_backwards_offset);
 }
 
-static void print_text(const struct chains *ch, struct report *rp, const uint64_t *tot,
+static void print_text(const struct chains *ch, struct groups *rp, const uint64_t *tot,
                        int log2)
 {
     print_header(ch, tot, stdout);
@@ -263,7 +138,7 @@ static void print_text(const struct chains *ch, struct report *rp, const uint64_
         struct group *g = &rp->g[i];
         char label[200];
 
-        group_label(rp, g, label, sizeof(label));
+        groups_label(rp, g, label, sizeof(label));
         printf("\n# %s: %" PRIu64 " chains (%" PRIu64 " complete, %" PRIu64 " coalesced, %"
                PRIu64 " masked, %" PRIu64 " dropped, %" PRIu64 " incomplete, %" PRIu64
                " orphan)\n", label, g->chains, g->outcomes[0], g->outcomes[1],
@@ -271,16 +146,16 @@ static void print_text(const struct chains *ch, struct report *rp, const uint64_
         if (!g->h)
             continue;
         printf("#   %-16s %9s", "stage (us)", "count");
-        for (int q = 0; q < NQ; q++)
-            printf(" %18s", qnames[q]);
+        for (int q = 0; q < GROUP_NQ; q++)
+            printf(" %18s", group_qnames[q]);
         printf("\n");
-        for (int s = E2E; s >= 0; s--) {
+        for (int s = GROUP_E2E; s >= 0; s--) {
             const struct hist *h = &g->h[s];
             if (!h->count)
                 continue;
-            printf("    %-16s %9" PRIu64, stage_label(s), h->count);
-            for (int q = 0; q < NQ; q++) {
-                uint64_t id, v = hist_quantile(h, quantiles[q], &id);
+            printf("    %-16s %9" PRIu64, groups_stage_label(s), h->count);
+            for (int q = 0; q < GROUP_NQ; q++) {
+                uint64_t id, v = hist_quantile(h, group_quantiles[q], &id);
                 char cell[40];
                 snprintf(cell, sizeof(cell), "%.3f #%" PRIu64, (double)v / 1e3, id);
                 printf(" %18s", cell);
@@ -288,13 +163,13 @@ static void print_text(const struct chains *ch, struct report *rp, const uint64_
             printf("\n");
         }
         if (log2)
-            print_log2(&g->h[E2E]);
+            print_log2(&g->h[GROUP_E2E]);
     }
     printf("\n# a stage's time is from the stage before it in the chain; #N is an "
            "exemplar: hvpath script --id N %s\n", ch->opt.path);
 }
 
-static void json_group_key(struct json *j, const struct report *rp,
+static void json_group_key(struct json *j, const struct groups *rp,
                            const struct group *g)
 {
     json_key(j, "key");
@@ -305,7 +180,7 @@ static void json_group_key(struct json *j, const struct report *rp,
         if (k == KEY_SOURCE)
             json_kv_str(j, "source", chain_source_name((unsigned)g->key[k]));
         else
-            json_kv_i64(j, key_names[k], g->key[k]);
+            json_kv_i64(j, group_key_names[k], g->key[k]);
     }
     json_end_object(j);
 }
@@ -319,7 +194,7 @@ static void json_outcomes(struct json *j, const char *key, const uint64_t *n)
     json_end_object(j);
 }
 
-static void print_json(const struct chains *ch, struct report *rp, const uint64_t *tot)
+static void print_json(const struct chains *ch, struct groups *rp, const uint64_t *tot)
 {
     const struct trace_stats *st = &ch->stats;
     char clk[400], key[24];
@@ -375,18 +250,18 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
         json_outcomes(&j, "outcomes", g->outcomes);
         json_key(&j, "stages");
         json_begin_array(&j);
-        for (int s = E2E; g->h && s >= 0; s--) {
+        for (int s = GROUP_E2E; g->h && s >= 0; s--) {
             const struct hist *h = &g->h[s];
             if (!h->count)
                 continue;
             json_begin_object(&j);
-            json_kv_str(&j, "name", s == E2E ? "end_to_end" : chain_stage_name((unsigned)s));
+            json_kv_str(&j, "name", s == GROUP_E2E ? "end_to_end" : chain_stage_name((unsigned)s));
             json_kv_u64(&j, "count", h->count);
-            for (int q = 0; q < NQ; q++) {
-                uint64_t id, v = hist_quantile(h, quantiles[q], &id);
-                snprintf(key, sizeof(key), "%s_ns", qnames[q]);
+            for (int q = 0; q < GROUP_NQ; q++) {
+                uint64_t id, v = hist_quantile(h, group_quantiles[q], &id);
+                snprintf(key, sizeof(key), "%s_ns", group_qnames[q]);
                 json_kv_u64(&j, key, v);
-                snprintf(key, sizeof(key), "%s_id", qnames[q]);
+                snprintf(key, sizeof(key), "%s_id", group_qnames[q]);
                 json_kv_u64(&j, key, id);
             }
             json_end_object(&j);
@@ -399,26 +274,9 @@ static void print_json(const struct chains *ch, struct report *rp, const uint64_
     json_newline(&j);
 }
 
-static int parse_sort(const char *arg, int use[NKEYS])
-{
-    char buf[128], *save = NULL;
-
-    memset(use, 0, NKEYS * sizeof(int));
-    snprintf(buf, sizeof(buf), "%s", arg);
-    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-        int k;
-        for (k = 0; k < NKEYS && strcmp(t, key_names[k]); k++)
-            ;
-        if (k == NKEYS)
-            return -1;
-        use[k] = 1;
-    }
-    return 0;
-}
-
 struct report_args {
     struct chains_options opt;
-    struct report rp;
+    struct groups rp;
     int json, log2;
 };
 
@@ -442,7 +300,7 @@ static error_t report_parse(int key, char *arg, struct argp_state *st)
         st->child_inputs[0] = &a->opt;
         return 0;
     case OPT_SORT:
-        if (parse_sort(arg, a->rp.use))
+        if (groups_parse_sort(arg, a->rp.use))
             argp_error(st, "--sort takes source,dom,port,vcpu (comma separated), "
                        "not '%s'", arg);
         return 0;
@@ -480,10 +338,8 @@ static const struct argp report_argp = {
 int cmd_report(int argc, char **argv)
 {
     struct report_args a = { .rp = { .use = { 1, 0, 0, 0 } } };
-    struct report *rp = &a.rp;
-    uint64_t tot[CHAIN_OUTCOME_COUNT] = { 0 };
+    struct groups *rp = &a.rp;
     struct chains ch;
-    struct chain c;
     char err[700];
     int rc;
 
@@ -493,31 +349,16 @@ int cmd_report(int argc, char **argv)
         return HV_EXIT_DATA;
     }
     hv_print_read_warnings("report", &ch.stats.xt);
-    while ((rc = chains_next(&ch, &c, err, sizeof(err))) > 0) {
-        tot[c.outcome]++;
-        if (account(&ch, rp, &c)) {
-            snprintf(err, sizeof(err), "out of memory");
-            rc = -1;
-            break;
-        }
-    }
+    rc = groups_collect(&ch, rp, err, sizeof(err));
     if (rc == 0) {
-        if (rp->ng)
-            qsort(rp->g, rp->ng, sizeof(*rp->g), by_chains_desc);
         if (a.json)
-            print_json(&ch, rp, tot);
+            print_json(&ch, rp, rp->tot);
         else
-            print_text(&ch, rp, tot, a.log2);
+            print_text(&ch, rp, rp->tot, a.log2);
     } else {
         fprintf(stderr, "hvpath report: %s\n", err);
     }
-    for (size_t i = 0; i < rp->ng; i++) {
-        for (int s = 0; rp->g[i].h && s <= STAGE_KIND_COUNT; s++)
-            hist_free(&rp->g[i].h[s]);
-        free(rp->g[i].h);
-    }
-    free(rp->g);
-    u32map_free(&rp->by_hash);
+    groups_free(rp);
     chains_close(&ch);
     if (fflush(stdout) || ferror(stdout)) {
         perror("hvpath report: writing output");
