@@ -19,6 +19,7 @@ static const struct command commands[] = {
     { "stats", cmd_stats, "Count records, events, pCPUs and lost records of a trace" },
     { "report", cmd_report, "Per-stage latency of the event hot path (p50..max, exemplars)" },
     { "script", cmd_script, "Every event chain, stage by stage, or as JSON lines" },
+    { "diff",  cmd_diff,  "Two traces' per-stage latencies side by side, and the change" },
     { "convert", cmd_convert, "The chains of a trace as a Perfetto trace (ui.perfetto.dev)" },
     { "list",  cmd_list,  "The events hvpath knows, their fields and values; the chain model" },
     { "lab",   cmd_lab,   "Boot Xen 4.17 under QEMU, run a scenario, collect the trace" },

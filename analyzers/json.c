@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "json.h"
 
+#include <math.h>
 #include <string.h>
 
 void json_init(struct json *j, FILE *out)
@@ -111,6 +112,15 @@ void json_u64(struct json *j, uint64_t v)
 {
     sep(j);
     put_u64(j->out, v);
+}
+
+void json_fixed2(struct json *j, double v)
+{
+    sep(j);
+    if (isfinite(v))
+        fprintf(j->out, "%.2f", v);
+    else
+        fputs("null", j->out);
 }
 
 void json_i64(struct json *j, int64_t v)

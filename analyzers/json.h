@@ -45,6 +45,8 @@ void json_u64(struct json *j, uint64_t v);
 void json_i64(struct json *j, int64_t v);
 void json_bool(struct json *j, int v);
 void json_null(struct json *j);
+/* A finite number with two decimals (a percentage, say); null if not finite. */
+void json_fixed2(struct json *j, double v);
 
 /* Ends a top-level value with a newline (one object per line: JSON lines). */
 void json_newline(struct json *j);
