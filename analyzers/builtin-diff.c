@@ -177,21 +177,6 @@ static void json_pct(struct json *j, const char *key, double pct)
     json_fixed2(j, pct);
 }
 
-static void json_key_of(struct json *j, const struct groups *gs, const struct group *g)
-{
-    json_key(j, "key");
-    json_begin_object(j);
-    for (int k = 0; k < NKEYS; k++) {
-        if (!gs->use[k])
-            continue;
-        if (k == KEY_SOURCE)
-            json_kv_str(j, "source", chain_source_name((unsigned)g->key[k]));
-        else
-            json_kv_i64(j, group_key_names[k], g->key[k]);
-    }
-    json_end_object(j);
-}
-
 /* "name": [old, new] with null for a side that has none */
 static void json_pair_u64(struct json *j, const char *key, int ho, uint64_t o, int hn,
                           uint64_t n)
@@ -225,7 +210,7 @@ static void print_json(const struct side *o, const struct side *n, const struct 
         const struct group *g = p[i].o ? p[i].o : p[i].n;
 
         json_begin_object(&j);
-        json_key_of(&j, p[i].o ? &o->gs : &n->gs, g);
+        groups_json_key(&j, p[i].o ? &o->gs : &n->gs, g);
         json_pair_u64(&j, "chains", !!p[i].o, p[i].o ? p[i].o->chains : 0, !!p[i].n,
                       p[i].n ? p[i].n->chains : 0);
         json_key(&j, "stages");
@@ -261,8 +246,7 @@ static void print_json(const struct side *o, const struct side *n, const struct 
 enum { OPT_SORT = 0x100, OPT_JSON };
 
 static const struct argp_option diff_options[] = {
-    { "sort", OPT_SORT, "KEYS", 0,
-      "group by any of source,dom,port,vcpu, comma separated (default source)", 0 },
+    GROUPS_SORT_OPTION(OPT_SORT),
     { "json", OPT_JSON, NULL, 0,
       "the same as one JSON object: per group and stage [old, new] and the delta "
       "of each percentile (docs/report.md)", 0 },
@@ -278,9 +262,7 @@ static error_t diff_parse(int key, char *arg, struct argp_state *st)
         st->child_inputs[0] = &a->opt;
         return 0;
     case OPT_SORT:
-        if (groups_parse_sort(arg, a->use))
-            argp_error(st, "--sort takes source,dom,port,vcpu (comma separated), "
-                       "not '%s'", arg);
+        groups_opt_sort(st, arg, a->use);
         return 0;
     case OPT_JSON:
         a->json = 1;

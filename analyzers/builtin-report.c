@@ -169,22 +169,6 @@ static void print_text(const struct chains *ch, struct groups *rp, const uint64_
            "exemplar: hvpath script --id N %s\n", ch->opt.path);
 }
 
-static void json_group_key(struct json *j, const struct groups *rp,
-                           const struct group *g)
-{
-    json_key(j, "key");
-    json_begin_object(j);
-    for (int k = 0; k < NKEYS; k++) {
-        if (!rp->use[k])
-            continue;
-        if (k == KEY_SOURCE)
-            json_kv_str(j, "source", chain_source_name((unsigned)g->key[k]));
-        else
-            json_kv_i64(j, group_key_names[k], g->key[k]);
-    }
-    json_end_object(j);
-}
-
 static void json_outcomes(struct json *j, const char *key, const uint64_t *n)
 {
     json_key(j, key);
@@ -245,7 +229,7 @@ static void print_json(const struct chains *ch, struct groups *rp, const uint64_
         struct group *g = &rp->g[i];
 
         json_begin_object(&j);
-        json_group_key(&j, rp, g);
+        groups_json_key(&j, rp, g);
         json_kv_u64(&j, "chains", g->chains);
         json_outcomes(&j, "outcomes", g->outcomes);
         json_key(&j, "stages");
@@ -284,8 +268,7 @@ struct report_args {
 enum { OPT_SORT = 0x100, OPT_HIST, OPT_JSON };
 
 static const struct argp_option report_options[] = {
-    { "sort", OPT_SORT, "KEYS", 0,
-      "group by any of source,dom,port,vcpu, comma separated (default source)", 0 },
+    GROUPS_SORT_OPTION(OPT_SORT),
     { "hist", OPT_HIST, NULL, 0, "a log2 histogram of the end-to-end latency per group", 0 },
     { "json", OPT_JSON, NULL, 0, "the same numbers as one JSON object (docs/report.md)", 0 },
     { 0 },
@@ -300,9 +283,7 @@ static error_t report_parse(int key, char *arg, struct argp_state *st)
         st->child_inputs[0] = &a->opt;
         return 0;
     case OPT_SORT:
-        if (groups_parse_sort(arg, a->rp.use))
-            argp_error(st, "--sort takes source,dom,port,vcpu (comma separated), "
-                       "not '%s'", arg);
+        groups_opt_sort(st, arg, a->rp.use);
         return 0;
     case OPT_HIST:
         a->log2 = 1;

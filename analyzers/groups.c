@@ -183,6 +183,27 @@ int groups_parse_sort(const char *arg, int use[NKEYS])
     return 0;
 }
 
+void groups_opt_sort(struct argp_state *st, const char *arg, int use[NKEYS])
+{
+    if (groups_parse_sort(arg, use))
+        argp_error(st, "--sort takes source,dom,port,vcpu (comma separated), not '%s'", arg);
+}
+
+void groups_json_key(struct json *j, const struct groups *gs, const struct group *g)
+{
+    json_key(j, "key");
+    json_begin_object(j);
+    for (int k = 0; k < NKEYS; k++) {
+        if (!gs->use[k])
+            continue;
+        if (k == KEY_SOURCE)
+            json_kv_str(j, "source", chain_source_name((unsigned)g->key[k]));
+        else
+            json_kv_i64(j, group_key_names[k], g->key[k]);
+    }
+    json_end_object(j);
+}
+
 void groups_free(struct groups *gs)
 {
     for (size_t i = 0; i < gs->ng; i++) {

@@ -7,11 +7,13 @@
 #ifndef HVPATH_GROUPS_H
 #define HVPATH_GROUPS_H
 
+#include <argp.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "chains.h"
 #include "hist.h"
+#include "json.h"
 #include "u32map.h"
 
 enum { KEY_SOURCE, KEY_DOM, KEY_PORT, KEY_VCPU, NKEYS };
@@ -57,6 +59,15 @@ const char *groups_stage_label(int stage);
 
 /* "source,dom" into use[]: 0, or -1 for an unknown key. */
 int groups_parse_sort(const char *arg, int use[NKEYS]);
+
+/* The --sort option of every grouped command, and its argp handling. */
+#define GROUPS_SORT_OPTION(key)                                                   \
+    { "sort", (key), "KEYS", 0,                                                   \
+      "group by any of source,dom,port,vcpu, comma separated (default source)", 0 }
+void groups_opt_sort(struct argp_state *st, const char *arg, int use[NKEYS]);
+
+/* "key": {the keys grouped by} of g, as report --json writes it. */
+void groups_json_key(struct json *j, const struct groups *gs, const struct group *g);
 
 void groups_free(struct groups *gs);
 

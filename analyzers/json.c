@@ -123,6 +123,17 @@ void json_fixed2(struct json *j, double v)
         fputs("null", j->out);
 }
 
+void json_milli(struct json *j, uint64_t v)
+{
+    char frac[4] = { (char)('0' + v / 100 % 10), (char)('0' + v / 10 % 10),
+                     (char)('0' + v % 10), 0 };
+
+    sep(j);
+    put_u64(j->out, v / 1000);
+    putc_unlocked('.', j->out);
+    fputs(frac, j->out);
+}
+
 void json_i64(struct json *j, int64_t v)
 {
     sep(j);

@@ -11,7 +11,7 @@
  *         gives must be well formed, and every chain it opened must come out;
  *   odd   a xentrace file, run through `hvpath report` (text and JSON, every
  *         --sort key, --hist), `hvpath script` (text and JSON lines) and
- *         `hvpath convert --to perfetto`, as
+ *         `hvpath convert` (perfetto, chrome-json), as
  *         the CLI runs them, --tolerant and strict.
  * Any crash, sanitizer report or broken invariant is a bug.
  */
@@ -139,6 +139,8 @@ static void file(const uint8_t *p, size_t n)
                                                 "--min-latency", "1ns", NULL };
     static const char *const convert_pf[] = { "convert", "--to", "perfetto", "--tolerant",
                                               "--cpu-hz", "1e9", "-o", "-", NULL };
+    static const char *const convert_js[] = { "convert", "--to", "chrome-json", "-o", "-",
+                                              NULL };
     char path[64];
     int fd = memfd_create("fuzz-trace", 0);
 
@@ -153,6 +155,7 @@ static void file(const uint8_t *p, size_t n)
     run(cmd_script, path, script_text);
     run(cmd_script, path, script_jsonl);
     run(cmd_convert, path, convert_pf);
+    run(cmd_convert, path, convert_js);
     close(fd);
 }
 

@@ -15,6 +15,8 @@
 #              follow each other without overlap (so they nest)
 #   tracks     every event's track is declared before it, pCPU tracks under
 #              "Xen hypervisor", lanes under their "dom D" and named "vCPU V"
+# the same for --to chrome-json (Trace Event Format: a stage an "X" event,
+# its chain's flow "s", "t"..., "f" bound to it, a process per dom);
 # and the failures: a file that is not a trace, a truncated trace, wrong
 # arguments: an error naming the cause, exit 1 (2 for usage), and no OUT.
 set -u
@@ -150,6 +152,72 @@ for f in fails[:10]:
     print("  " + f)
 print("perfetto: %d packets, %d chains, %d slices; %d checks failed" %
       (len(pk), len(chains), total, len(fails)))
+sys.exit(1 if fails else 0)
+PY
+
+# chrome-json: the same timeline in the Trace Event Format
+"$hvpath" convert --to chrome-json "$trace" -o "$tmp/t.json" 2>"$tmp/err" && ok ||
+    bad "convert --to chrome-json exit $(cat "$tmp/err")"
+python3 - "$tmp/t.json" "$tmp/chains.jsonl" <<'PY' && ok || bad "the chrome JSON does not hold the chains"
+import collections, json, sys
+d = json.load(open(sys.argv[1]))
+chains = [json.loads(l) for l in open(sys.argv[2])]
+fails = []
+def check(what, good):
+    if not good:
+        fails.append(what)
+check("displayTimeUnit ns", d.get("displayTimeUnit") == "ns")
+ev = d["traceEvents"]
+names = {}
+for e in ev:
+    check("ph %s known" % e.get("ph"), e.get("ph") in ("M", "X", "s", "t", "f"))
+    check("pid, tid, name in %s" % e, all(k in e for k in ("pid", "tid", "name")))
+    if e["ph"] == "M" and e["name"] in ("process_name", "thread_name"):
+        names[(e["pid"], e["tid"] if e["name"] == "thread_name" else None)] = e["args"]["name"]
+    if e["ph"] != "M":
+        check("ts, cat in %s" % e, "ts" in e and "cat" in e)
+stages = collections.defaultdict(list)
+flows = collections.defaultdict(list)
+lanes = collections.defaultdict(list)
+for e in ev:
+    if e["ph"] == "X" and e["cat"] == "hvpath" and e["pid"] == 1:
+        stages[e["args"]["chain"]].append(e)
+    elif e["ph"] == "X":
+        lanes[(e["pid"], e["tid"])].append(e)
+    elif e["ph"] in "stf":
+        flows[e["id"]].append(e)
+nslices = 0
+for c in chains:
+    got = stages.get(c["id"], [])
+    check("chain %d: %d stage events for %d stages" % (c["id"], len(got), len(c["stages"])),
+          len(got) == len(c["stages"]))
+    for e, st in zip(got, c["stages"]):
+        check("chain %d: %s at %d ns on pCPU %d" % (c["id"], st["name"], st["ns"], st["cpu"]),
+              e["name"] == st["name"] and abs(e["ts"] * 1000 - st["ns"]) < 0.5 and
+              names.get((1, e["tid"])) == "pCPU %d" % st["cpu"] and e["dur"] > 0)
+    f = flows.get(c["id"] + 1, [])
+    n = len(c["stages"])
+    want = [] if n < 2 else ["s"] + ["t"] * (n - 2) + ["f"]
+    check("chain %d: flow %s" % (c["id"], [x["ph"] for x in f]), [x["ph"] for x in f] == want)
+    for x, e in zip(f, got):
+        check("chain %d: flow event on its stage" % c["id"],
+              (x["pid"], x["tid"], x["ts"]) == (e["pid"], e["tid"], e["ts"]) and
+              (x["ph"] != "f" or x.get("bp") == "e"))
+    nslices += c["dom"] >= 0 and c["vcpu"] >= 0
+total = 0
+for (pid, tid), xs in lanes.items():
+    last = -1.0
+    for x in sorted(xs, key=lambda x: x["ts"]):
+        check("lane %d/%d: no overlap at %s" % (pid, tid, x["ts"]), x["ts"] > last)
+        last = x["ts"] + x["dur"]
+        check("lane %d/%d named" % (pid, tid),
+              names.get((pid, tid), "").startswith("vCPU ") and names.get((pid, None), "").startswith("dom "))
+        total += 1
+check("%d slices for %d chains with a vCPU" % (total, nslices), total == nslices)
+for f in fails[:10]:
+    print("  " + f)
+print("chrome-json: %d events, %d chains, %d slices; %d checks failed" %
+      (len(ev), len(chains), total, len(fails)))
 sys.exit(1 if fails else 0)
 PY
 

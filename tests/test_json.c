@@ -3,7 +3,7 @@
  * test_json.c - the one JSON writer: commas at every nesting level, strings
  * escaped (quotes, backslashes, control characters; UTF-8 passed through),
  * integers exact at the extremes, fixed-point numbers (null when not
- * finite), one object per line.
+ * finite), ns as us exactly, one object per line.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -47,6 +47,9 @@ int main(void)
     json_string(&j, "");
     json_fixed2(&j, -12.345);
     json_fixed2(&j, 0.0 / 0.0);
+    json_milli(&j, 1234567);
+    json_milli(&j, 5);
+    json_milli(&j, UINT64_MAX);
     json_end_array(&j);
     json_key(&j, "o");
     json_begin_object(&j);
@@ -65,7 +68,7 @@ int main(void)
     fclose(f);
     expect(buf, "{\"s\":\"a\\\"b\\\\c\\u000a\\u0001\\u001f \xc3\xa9\","
                 "\"max\":18446744073709551615,\"min\":-9223372036854775808,"
-                "\"neg\":-1,\"t\":true,\"n\":null,\"a\":[{},[0,10],\"\",-12.35,null],"
+                "\"neg\":-1,\"t\":true,\"n\":null,\"a\":[{},[0,10],\"\",-12.35,null,1234.567,0.005,18446744073709551.615],"
                 "\"o\":{\"x\":1,\"y\":{\"z\":false}}}\n[]\n");
     free(buf);
     return check_done();
