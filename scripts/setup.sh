@@ -14,11 +14,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 # the lab's QEMU and the pieces of its dom0 image.  The hypervisor, kernel and
 # Xen tools that run inside the lab are fetched by the lab itself with
 # `apt-get download` (never installed on this machine).  protobuf-c writes
-# Perfetto traces (hvpath convert); protoc decodes them in the tests.
+# Perfetto traces (hvpath convert); protoc decodes them in the tests;
+# libbabeltrace2 builds the babeltrace2 plugin, babeltrace2 runs it.
 packages=(build-essential cmake clang libclang-rt-14-dev python3 cpio
           libxen-dev xen-utils-common qemu-system-x86 busybox-static
           dpkg-dev gzip xz-utils time bison flex patch
-          libprotobuf-c-dev protobuf-c-compiler protobuf-compiler)
+          libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
+          libbabeltrace2-dev babeltrace2)
 
 need_install() {
     local p

@@ -1,0 +1,462 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * source_xentrace.c - the babeltrace2 plugin `hvpath`, its source component
+ * class `source.hvpath.xentrace`: a xentrace file as babeltrace2 events, so
+ * that babeltrace2 prints it and sink.ctf.fs writes it as CTF 1.8 for Trace
+ * Compass.
+ *
+ *   babeltrace2 --plugin-path=DIR -c source.hvpath.xentrace \
+ *       --params='inputs=["host.xt"]'
+ *
+ * What it makes (babeltrace2's trace IR):
+ *   - one trace, one stream class, one stream per pCPU (named "pCPU N"), in
+ *     one output port: the records come merged in TSC order, as hvpath
+ *     reads them;
+ *   - an event class per entry of hvpath's one table (decoder/schema.h):
+ *     Xen's stock records and the hv-probes records, named as Xen names
+ *     them, a payload member per field (unsigned integers; hex ones
+ *     displayed in hex; fields carried in the id, like a runstate change's
+ *     old and new state, taken from it; a field the record is too short
+ *     for reads 0, as Xen writes some records shorter); records the table does not know
+ *     are `hvpath_unknown` with their id and payload words;
+ *   - a clock class "tsc" counting TSC cycles, its frequency from the
+ *     probes' clock records (Xen's tsc_to_system scale of the first one),
+ *     or the cpu-hz parameter for a trace without them.  One clock for all
+ *     pCPUs: the per-pCPU scales hvpath applies (a few hundred ppm apart in
+ *     the lab) are not represented.
+ *
+ * Parameters: inputs (an array of exactly one path), cpu-hz (a number,
+ * for traces without clock records), tolerant (bool: skip damaged windows,
+ * as --tolerant does).  A file that is not a trace fails the component's
+ * initialization, naming the file and byte; a damaged record fails the
+ * iteration the same way.  Every record is one event: the counts equal
+ * `hvpath stats`.
+ */
+#define _GNU_SOURCE
+#include <babeltrace2/babeltrace.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "schema.h"
+#include "trace_stats.h"
+#include "xt_reader.h"
+
+#define HERE "source_xentrace.c"
+
+struct xt_source {
+    char *path;
+    int tolerant;
+    uint64_t hz;
+    bt_trace *trace;
+    bt_stream **streams;            /* per pCPU, NULL for a pCPU with no records */
+    unsigned ncpus;
+    bt_event_class **ec;            /* per entry of the table, in its order */
+    bt_event_class *unknown;
+    size_t nev;
+};
+
+struct xt_iter {
+    struct xt_source *src;
+    struct xt_reader *r;
+    enum { IT_BEGIN, IT_EVENTS, IT_END, IT_DONE } state;
+    unsigned next_cpu;              /* BEGIN/END: the next stream to open/close */
+    uint64_t last_ts;               /* clock snapshots never go back */
+};
+
+static void source_error(bt_self_component_source *self, const char *fmt, const char *a,
+                         const char *b)
+{
+    bt_current_thread_error_append_cause_from_component(
+        bt_self_component_source_as_self_component(self), HERE, __LINE__, fmt, a, b);
+}
+
+/* ---- the metadata ------------------------------------------------------ */
+
+static bt_field_class *uint_field_class(bt_trace_class *tc, int hex)
+{
+    bt_field_class *fc = bt_field_class_integer_unsigned_create(tc);
+
+    if (fc && hex)
+        bt_field_class_integer_set_preferred_display_base(
+            fc, BT_FIELD_CLASS_INTEGER_PREFERRED_DISPLAY_BASE_HEXADECIMAL);
+    return fc;
+}
+
+static int add_member(bt_trace_class *tc, bt_field_class *st, const char *name, int hex)
+{
+    bt_field_class *fc = uint_field_class(tc, hex);
+    int rc = -1;
+
+    if (fc && bt_field_class_structure_append_member(st, name, fc) ==
+                  BT_FIELD_CLASS_STRUCTURE_APPEND_MEMBER_STATUS_OK)
+        rc = 0;
+    bt_field_class_put_ref(fc);
+    return rc;
+}
+
+/* An event class named name with the fields of e (NULL: the unknown one). */
+static bt_event_class *make_event_class(bt_stream_class *sc, const char *name,
+                                        const struct hv_event_info *e)
+{
+    bt_trace_class *tc = bt_stream_class_borrow_trace_class(sc);
+    bt_event_class *ec = bt_event_class_create(sc);
+    bt_field_class *payload = bt_field_class_structure_create(tc);
+    int bad = !ec || !payload || bt_event_class_set_name(ec, name);
+
+    if (!bad && e) {
+        for (unsigned i = 0; i < e->nfields && !bad; i++) {
+            const struct hv_field *f = &e->fields[i];
+            bad = add_member(tc, payload, f->name,
+                             f->type == HV_FIELD_X32 || f->type == HV_FIELD_X64);
+        }
+    } else if (!bad) {
+        char w[8];
+
+        bad = add_member(tc, payload, "id", 1) || add_member(tc, payload, "nwords", 0);
+        for (unsigned i = 0; i < HV_REC_MAX_EXTRA && !bad; i++) {
+            snprintf(w, sizeof(w), "w%u", i);
+            bad = add_member(tc, payload, w, 1);
+        }
+    }
+    if (!bad)
+        bad = bt_event_class_set_payload_field_class(ec, payload) !=
+              BT_EVENT_CLASS_SET_FIELD_CLASS_STATUS_OK;
+    bt_field_class_put_ref(payload);
+    if (bad) {
+        bt_event_class_put_ref(ec);
+        return NULL;
+    }
+    return ec;
+}
+
+/* TSC frequency from Xen's scale: ns = cycles * mul * 2^shift / 2^32. */
+static uint64_t scale_hz(uint32_t mul, int32_t shift)
+{
+    double ns_per_cycle = (double)mul * ldexp(1.0, shift) / 4294967296.0;
+
+    return ns_per_cycle > 0 ? (uint64_t)llround(1e9 / ns_per_cycle) : 0;
+}
+
+static int make_metadata(bt_self_component_source *self, struct xt_source *s,
+                         const struct trace_stats *st)
+{
+    bt_self_component *comp = bt_self_component_source_as_self_component(self);
+    bt_trace_class *tc = bt_trace_class_create(comp);
+    bt_stream_class *sc = tc ? bt_stream_class_create(tc) : NULL;
+    bt_clock_class *cc = bt_clock_class_create(comp);
+    int rc = -1;
+
+    if (!sc || !cc)
+        goto out;
+    bt_clock_class_set_frequency(cc, s->hz);
+    bt_clock_class_set_origin_is_unix_epoch(cc, BT_FALSE);
+    if (bt_clock_class_set_name(cc, "tsc") ||
+        bt_clock_class_set_description(cc, "TSC cycles of the pCPUs that wrote the records") ||
+        bt_stream_class_set_default_clock_class(sc, cc) ||
+        bt_stream_class_set_name(sc, "xentrace"))
+        goto out;
+    bt_stream_class_set_assigns_automatic_stream_id(sc, BT_FALSE);
+    s->nev = hv_event_count();
+    s->ec = calloc(s->nev, sizeof(*s->ec));
+    if (!s->ec)
+        goto out;
+    for (size_t i = 0; i < s->nev; i++)
+        if (!(s->ec[i] = make_event_class(sc, hv_event_at(i)->name, hv_event_at(i))))
+            goto out;
+    if (!(s->unknown = make_event_class(sc, "hvpath_unknown", NULL)))
+        goto out;
+    /* the name sink.ctf.fs gives the trace's directory: the file's own */
+    if (!(s->trace = bt_trace_create(tc)) ||
+        bt_trace_set_name(s->trace, strrchr(s->path, '/') ? strrchr(s->path, '/') + 1 : s->path))
+        goto out;
+    s->ncpus = st->xt.ncpus;
+    s->streams = calloc(s->ncpus ? s->ncpus : 1, sizeof(*s->streams));
+    if (!s->streams)
+        goto out;
+    for (unsigned c = 0; c < s->ncpus; c++) {
+        char name[32];
+
+        if (!st->per_cpu[c])
+            continue;
+        snprintf(name, sizeof(name), "pCPU %u", c);
+        if (!(s->streams[c] = bt_stream_create_with_id(sc, s->trace, c)) ||
+            bt_stream_set_name(s->streams[c], name))
+            goto out;
+    }
+    rc = 0;
+out:
+    bt_clock_class_put_ref(cc);
+    bt_stream_class_put_ref(sc);
+    bt_trace_class_put_ref(tc);
+    return rc;
+}
+
+/* ---- the component ----------------------------------------------------- */
+
+static void source_free(struct xt_source *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; s->ec && i < s->nev; i++)
+        bt_event_class_put_ref(s->ec[i]);
+    free(s->ec);
+    bt_event_class_put_ref(s->unknown);
+    for (unsigned c = 0; s->streams && c < s->ncpus; c++)
+        bt_stream_put_ref(s->streams[c]);
+    free(s->streams);
+    bt_trace_put_ref(s->trace);
+    free(s->path);
+    free(s);
+}
+
+/* The parameters into s: 0, or -1 with the cause appended. */
+static int read_params(bt_self_component_source *self, const bt_value *params,
+                       struct xt_source *s, double *cpu_hz)
+{
+    const bt_value *in = bt_value_map_borrow_entry_value_const(params, "inputs");
+    const bt_value *hz = bt_value_map_borrow_entry_value_const(params, "cpu-hz");
+    const bt_value *tol = bt_value_map_borrow_entry_value_const(params, "tolerant");
+    const bt_value *p;
+
+    if (!in || !bt_value_is_array(in) || bt_value_array_get_length(in) != 1 ||
+        !bt_value_is_string(p = bt_value_array_borrow_element_by_index_const(in, 0))) {
+        source_error(self, "%s%s", "the inputs parameter must be an array of one trace's path",
+                     " (inputs=[\"host.xt\"])");
+        return -1;
+    }
+    if (!(s->path = strdup(bt_value_string_get(p))))
+        return -1;
+    *cpu_hz = 0;
+    if (hz) {
+        if (bt_value_is_real(hz))
+            *cpu_hz = bt_value_real_get(hz);
+        else if (bt_value_is_unsigned_integer(hz))
+            *cpu_hz = (double)bt_value_integer_unsigned_get(hz);
+        else if (bt_value_is_signed_integer(hz))
+            *cpu_hz = (double)bt_value_integer_signed_get(hz);
+        if (!(*cpu_hz >= 1e3 && *cpu_hz <= 1e12)) {
+            source_error(self, "%s%s", "cpu-hz must be a frequency in Hz (e.g. 2.4e9)", "");
+            return -1;
+        }
+    }
+    if (tol) {
+        if (!bt_value_is_bool(tol)) {
+            source_error(self, "%s%s", "tolerant must be true or false", "");
+            return -1;
+        }
+        s->tolerant = bt_value_bool_get(tol);
+    }
+    return 0;
+}
+
+static bt_component_class_initialize_method_status
+source_init(bt_self_component_source *self, bt_self_component_source_configuration *config,
+            const bt_value *params, void *data)
+{
+    struct xt_source *s = calloc(1, sizeof(*s));
+    struct trace_stats st;
+    struct hv_clock clk;
+    char err[700];
+    double cpu_hz;
+
+    (void)config;
+    (void)data;
+    if (!s)
+        return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_MEMORY_ERROR;
+    if (read_params(self, params, s, &cpu_hz))
+        goto fail;
+    /* read once: reject a non-trace now, find the pCPUs and the clock */
+    if (trace_stats_compute(s->path, s->tolerant, hv_clock_event(), &st, err, sizeof(err))) {
+        source_error(self, "%s%s", err, "");
+        goto fail;
+    }
+    hv_clock_init(&clk, 0);
+    for (size_t i = 0; i < st.nkept; i++)
+        hv_clock_observe(&clk, &st.kept[i]);
+    s->hz = clk.source == HV_CLOCK_RECORDS ? scale_hz(clk.mul, clk.shift) : 0;
+    if (cpu_hz > 0 && !s->hz)
+        s->hz = (uint64_t)llround(cpu_hz);
+    hv_clock_free(&clk);
+    if (!s->hz) {
+        source_error(self, "%s: %s", s->path,
+                     "no clock records in the trace (a stock hypervisor writes none): "
+                     "give the TSC frequency with cpu-hz=HZ");
+        trace_stats_free(&st);
+        goto fail;
+    }
+    if (make_metadata(self, s, &st)) {
+        source_error(self, "%s: %s", s->path, "cannot make the trace's metadata");
+        trace_stats_free(&st);
+        goto fail;
+    }
+    trace_stats_free(&st);
+    if (bt_self_component_source_add_output_port(self, "out", NULL, NULL) !=
+        BT_SELF_COMPONENT_ADD_PORT_STATUS_OK)
+        goto fail;
+    bt_self_component_set_data(bt_self_component_source_as_self_component(self), s);
+    return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_OK;
+fail:
+    source_free(s);
+    return BT_COMPONENT_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
+}
+
+static void source_finalize(bt_self_component_source *self)
+{
+    source_free(bt_self_component_get_data(bt_self_component_source_as_self_component(self)));
+}
+
+/* ---- the message iterator ---------------------------------------------- */
+
+static bt_message_iterator_class_initialize_method_status
+iter_init(bt_self_message_iterator *self, bt_self_message_iterator_configuration *config,
+          bt_self_component_port_output *port)
+{
+    struct xt_iter *it = calloc(1, sizeof(*it));
+    struct xt_options opt = { .order = XT_ORDER_TSC };
+    char err[700];
+
+    (void)config;
+    (void)port;
+    if (!it)
+        return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_MEMORY_ERROR;
+    it->src = bt_self_component_get_data(bt_self_message_iterator_borrow_component(self));
+    opt.tolerant = it->src->tolerant;
+    if (xt_open(it->src->path, &opt, &it->r, err, sizeof(err))) {
+        bt_current_thread_error_append_cause_from_message_iterator(self, HERE, __LINE__,
+                                                                   "%s", err);
+        free(it);
+        return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
+    }
+    bt_self_message_iterator_set_data(self, it);
+    return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_OK;
+}
+
+static void iter_finalize(bt_self_message_iterator *self)
+{
+    struct xt_iter *it = bt_self_message_iterator_get_data(self);
+
+    xt_close(it->r);
+    free(it);
+}
+
+/* The event of record r, its fields filled. */
+static bt_message *event_of(bt_self_message_iterator *self, struct xt_iter *it,
+                            const struct hv_rec *r)
+{
+    struct xt_source *s = it->src;
+    const struct hv_event_info *e = hv_event_lookup(r->event);
+    size_t idx = e ? (size_t)(e - hv_event_at(0)) : 0;
+    bt_event_class *ec = e && idx < s->nev ? s->ec[idx] : s->unknown;
+    bt_stream *stream = r->cpu < s->ncpus ? s->streams[r->cpu] : NULL;
+    uint64_t ts = r->tsc > it->last_ts ? r->tsc : it->last_ts;
+    bt_message *m;
+    bt_field *payload;
+
+    if (!stream)
+        return NULL;
+    it->last_ts = ts;
+    m = bt_message_event_create_with_default_clock_snapshot(self, ec, stream, ts);
+    if (!m)
+        return NULL;
+    payload = bt_event_borrow_payload_field(bt_message_event_borrow_event(m));
+    if (ec != s->unknown) {
+        for (unsigned i = 0; i < e->nfields; i++)
+            bt_field_integer_unsigned_set_value(
+                bt_field_structure_borrow_member_field_by_index(payload, i),
+                hv_field_value(&e->fields[i], r, NULL));
+    } else {
+        bt_field_integer_unsigned_set_value(
+            bt_field_structure_borrow_member_field_by_index(payload, 0), r->event);
+        bt_field_integer_unsigned_set_value(
+            bt_field_structure_borrow_member_field_by_index(payload, 1), r->nextra);
+        for (unsigned i = 0; i < HV_REC_MAX_EXTRA; i++)
+            bt_field_integer_unsigned_set_value(
+                bt_field_structure_borrow_member_field_by_index(payload, 2 + i),
+                i < r->nextra ? r->extra[i] : 0);
+    }
+    return m;
+}
+
+static bt_message_iterator_class_next_method_status
+iter_next(bt_self_message_iterator *self, bt_message_array_const msgs, uint64_t capacity,
+          uint64_t *count)
+{
+    struct xt_iter *it = bt_self_message_iterator_get_data(self);
+    struct xt_source *s = it->src;
+    uint64_t n = 0;
+
+    while (n < capacity) {
+        if (it->state == IT_BEGIN || it->state == IT_END) {
+            bt_message *m;
+
+            while (it->next_cpu < s->ncpus && !s->streams[it->next_cpu])
+                it->next_cpu++;
+            if (it->next_cpu == s->ncpus) {
+                it->state = it->state == IT_BEGIN ? IT_EVENTS : IT_DONE;
+                it->next_cpu = 0;
+                continue;
+            }
+            m = it->state == IT_BEGIN ?
+                bt_message_stream_beginning_create(self, s->streams[it->next_cpu]) :
+                bt_message_stream_end_create(self, s->streams[it->next_cpu]);
+            if (!m)
+                goto memory;
+            it->next_cpu++;
+            msgs[n++] = m;
+        } else if (it->state == IT_EVENTS) {
+            struct hv_rec r;
+            bt_message *m;
+            int rc = xt_next(it->r, &r);
+
+            if (rc < 0) {
+                bt_current_thread_error_append_cause_from_message_iterator(
+                    self, HERE, __LINE__, "%s", xt_error(it->r));
+                goto error;
+            }
+            if (!rc) {
+                it->state = IT_END;
+                continue;
+            }
+            if (!(m = event_of(self, it, &r)))
+                goto memory;
+            msgs[n++] = m;
+        } else {
+            break;
+        }
+    }
+    *count = n;
+    if (!n && it->state == IT_DONE)
+        return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_END;
+    return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_OK;
+memory:
+    bt_current_thread_error_append_cause_from_message_iterator(
+        self, HERE, __LINE__, "%s: out of memory making an event", s->path);
+error:
+    for (uint64_t i = 0; i < n; i++)
+        bt_message_put_ref(msgs[i]);
+    return BT_MESSAGE_ITERATOR_CLASS_NEXT_METHOD_STATUS_ERROR;
+}
+
+/* ---- the plugin -------------------------------------------------------- */
+
+BT_PLUGIN_MODULE();
+BT_PLUGIN(hvpath);
+BT_PLUGIN_DESCRIPTION("hvpath: the Xen hypervisor's event hot path (xentrace files)");
+BT_PLUGIN_LICENSE("GPL-2.0-only");
+BT_PLUGIN_SOURCE_COMPONENT_CLASS(xentrace, iter_next);
+BT_PLUGIN_SOURCE_COMPONENT_CLASS_DESCRIPTION(
+    xentrace, "Read a xentrace file: every record an event, a stream per pCPU");
+BT_PLUGIN_SOURCE_COMPONENT_CLASS_HELP(
+    xentrace, "Parameters: inputs=[\"FILE\"] (one xentrace file), cpu-hz=HZ (the TSC "
+              "frequency, for a trace without the hv-probes' clock records), tolerant=true "
+              "(skip damaged windows).  Event names and fields are hvpath's table "
+              "(hvpath list).");
+BT_PLUGIN_SOURCE_COMPONENT_CLASS_INITIALIZE_METHOD(xentrace, source_init);
+BT_PLUGIN_SOURCE_COMPONENT_CLASS_FINALIZE_METHOD(xentrace, source_finalize);
+BT_PLUGIN_SOURCE_COMPONENT_CLASS_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD(xentrace, iter_init);
+BT_PLUGIN_SOURCE_COMPONENT_CLASS_MESSAGE_ITERATOR_CLASS_FINALIZE_METHOD(xentrace,
+                                                                        iter_finalize);
