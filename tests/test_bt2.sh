@@ -9,6 +9,9 @@
 #   ctf        written with sink.ctf.fs (CTF 1.8, what Trace Compass opens),
 #              the trace reads back with babeltrace2's own CTF source into
 #              the same events; the clock's frequency is the probes' scale
+#   chains     chains=true: an event per stage of every chain, the same
+#              chains as `hvpath script` (TSC, pCPU, stage, order, source,
+#              outcome, dom, port, vcpu), also through CTF and back
 #   stock      a stock trace (no clock records) needs cpu-hz, and gets it
 #   failures   a file that is not a trace, no inputs, a wrong cpu-hz: a
 #              non-zero exit and an error naming the cause
@@ -38,9 +41,8 @@ babeltrace2 -c sink.text.details --params="$details" "$tmp/ctf" >"$tmp/ctf.txt" 
 bt -c source.hvpath.xentrace --params="inputs=[\"$trace\"]" -c sink.text.details \
     --params='with-data=false' >"$tmp/meta.txt" 2>/dev/null && ok || bad "metadata"
 
-python3 - "$tmp" <<'PY' && ok || bad "the babeltrace2 events are not the records"
-import json, re, sys
-t = sys.argv[1]
+cat >"$tmp/parse.py" <<'PY'
+import re
 def events(path):
     """(cycles, stream, name, fields) of each event block of sink.text.details"""
     out, cur = [], None
@@ -61,15 +63,24 @@ def events(path):
             cur["name"] = m.group(1)
             out.append(cur)
             continue
-        m = re.match(r"^    ([A-Za-z_0-9]+): (\S+)$", line)
+        m = re.match(r"^    ([A-Za-z_0-9]+): ?(.*)$", line)
         if m and out and out[-1] is cur:
             v = m.group(2)
-            v = v.replace(",", "").replace(":", "")
-            cur["fields"][m.group(1)] = int(v, 16) if v.startswith("0x") else int(v)
+            n = v.replace(",", "").replace(":", "")
+            if re.match(r"^0x[0-9a-f]+$", n):
+                v = int(n, 16)
+            elif re.match(r"^-?\d+$", n):
+                v = int(n)
+            cur["fields"][m.group(1)] = v
             continue
         if not line:
             cur = None
     return out
+PY
+python3 - "$tmp" <<'PY' && ok || bad "the babeltrace2 events are not the records"
+import json, re, sys
+t = sys.argv[1]
+exec(open(t + "/parse.py").read())
 def key(e):
     return (e["cycles"], e["stream"], e["name"], sorted(e["fields"].items()))
 recs = [json.loads(l) for l in open(t + "/dump.jsonl")]
@@ -101,6 +112,50 @@ if not 1e9 < hz < 5e9:
 if "Event class `TRC_HW_HVPATH_EVTCHN_SEND`" not in meta:
     fails.append("metadata lacks the hvpath event classes")
 print("%d records shorter than their fields (those fields read 0)" % short)
+for f in fails:
+    print("  " + f)
+sys.exit(1 if fails else 0)
+PY
+
+# chains=true: the chains of hvpath script, an event per stage
+"$hvpath" script --format jsonl "$trace" >"$tmp/chains.jsonl" && ok || bad "hvpath script"
+bt -c source.hvpath.xentrace --params="inputs=[\"$trace\"],chains=true" \
+    -c sink.text.details --params="$details" >"$tmp/ch.txt" 2>"$tmp/err" && ok ||
+    bad "chains=true: $(tail -3 "$tmp/err")"
+rm -rf "$tmp/ctfc"
+bt -c source.hvpath.xentrace --params="inputs=[\"$trace\"],chains=true" -o ctf -w "$tmp/ctfc" \
+    >/dev/null 2>"$tmp/err" && ok || bad "chains=true -o ctf: $(tail -3 "$tmp/err")"
+babeltrace2 -c sink.text.details --params="$details" "$tmp/ctfc" >"$tmp/chc.txt" 2>"$tmp/err" &&
+    ok || bad "reading the chains' CTF back: $(tail -3 "$tmp/err")"
+python3 - "$tmp" <<'PY' && ok || bad "the chain events are not hvpath script's chains"
+import collections, json, sys
+t = sys.argv[1]
+exec(open(t + "/parse.py").read())
+chains = [json.loads(l) for l in open(t + "/chains.jsonl")]
+fails = []
+for what, path in (("chains=true", t + "/ch.txt"), ("its CTF read back", t + "/chc.txt")):
+    by = collections.defaultdict(list)
+    evs = events(path)
+    for e in evs:
+        by[e["fields"]["chain"]].append(e)
+    nst = sum(len(c["stages"]) for c in chains)
+    if len(evs) != nst:
+        fails.append("%s: %d events for %d stages" % (what, len(evs), nst))
+    wrong = 0
+    for c in chains:
+        got = sorted(by.get(c["id"], []), key=lambda e: e["fields"]["index"])
+        want = [(st["tsc"], st["cpu"], st["name"], i, c["source"], c["outcome"], c["dom"],
+                 c["port"], c["vcpu"]) for i, st in enumerate(c["stages"])]
+        have = [(e["cycles"], e["stream"], e["fields"]["stage"], e["fields"]["index"],
+                 e["fields"]["source"], e["fields"]["outcome"], e["fields"]["dom"],
+                 e["fields"]["port"], e["fields"]["vcpu"]) for e in got]
+        if have != want:
+            wrong += 1
+            if wrong == 1:
+                fails.append("%s: chain %d: %s vs %s" % (what, c["id"], have[:2], want[:2]))
+    print("%s: %d events, %d chains, %d wrong" % (what, len(evs), len(chains), wrong))
+    if wrong:
+        fails.append("%s: %d chains wrong" % (what, wrong))
 for f in fails:
     print("  " + f)
 sys.exit(1 if fails else 0)

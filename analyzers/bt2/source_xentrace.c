@@ -27,7 +27,11 @@
  *
  * Parameters: inputs (an array of exactly one path), cpu-hz (a number,
  * for traces without clock records), tolerant (bool: skip damaged windows,
- * as --tolerant does).  A file that is not a trace fails the component's
+ * as --tolerant does), chains (bool: instead of the records, the stitched
+ * chains, as `hvpath script` makes them: an event `hvpath_chain_stage` per
+ * stage, on its pCPU's stream at its TSC, carrying the chain's id, source,
+ * dom, port, vcpu, outcome, reason or via and delivery, so that Trace
+ * Compass can filter a chain by id).  A file that is not a trace fails the component's
  * initialization, naming the file and byte; a damaged record fails the
  * iteration the same way.  Every record is one event: the counts equal
  * `hvpath stats`.
@@ -40,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chains.h"
 #include "clock.h"
 #include "schema.h"
 #include "trace_stats.h"
@@ -47,9 +52,17 @@
 
 #define HERE "source_xentrace.c"
 
+/* chains=true: a stage of a chain, to be emitted in TSC order */
+struct stage_ref {
+    uint64_t tsc;
+    uint32_t chain, stage;          /* index in xt_source.chains, in its stages */
+};
+
 struct xt_source {
     char *path;
-    int tolerant;
+    int tolerant, chains_mode;
+    double cpu_hz;
+    bt_event_class *stage_ec;       /* chains=true: hvpath_chain_stage */
     uint64_t hz;
     bt_trace *trace;
     bt_stream **streams;            /* per pCPU, NULL for a pCPU with no records */
@@ -61,7 +74,12 @@ struct xt_source {
 
 struct xt_iter {
     struct xt_source *src;
-    struct xt_reader *r;
+    struct xt_reader *r;            /* records; or, chains=true: */
+    struct chains ch;               /*   the stitched trace, its clock, */
+    int ch_open;
+    struct chain *chains;           /*   every chain of it */
+    struct stage_ref *stages;       /*   and their stages, by TSC */
+    size_t nchains, nstages, next_stage;
     enum { IT_BEGIN, IT_EVENTS, IT_END, IT_DONE } state;
     unsigned next_cpu;              /* BEGIN/END: the next stream to open/close */
     uint64_t last_ts;               /* clock snapshots never go back */
@@ -133,6 +151,41 @@ static bt_event_class *make_event_class(bt_stream_class *sc, const char *name,
     return ec;
 }
 
+/* hvpath_chain_stage: one stage of a stitched chain. */
+static bt_event_class *make_stage_class(bt_stream_class *sc)
+{
+    static const char *const strs[] = { "stage", "source", "outcome", "reason_or_via" };
+    static const char *const ints[] = { "dom", "port", "vcpu" };
+    static const char *const uints[] = { "chain", "index", "stages", "delivery",
+                                         "since_previous_ns" };
+    bt_trace_class *tc = bt_stream_class_borrow_trace_class(sc);
+    bt_event_class *ec = bt_event_class_create(sc);
+    bt_field_class *payload = bt_field_class_structure_create(tc);
+    int bad = !ec || !payload || bt_event_class_set_name(ec, "hvpath_chain_stage");
+
+    for (unsigned i = 0; i < 5 && !bad; i++)
+        bad = add_member(tc, payload, uints[i], 0);
+    for (unsigned i = 0; i < 4 && !bad; i++) {
+        bt_field_class *fc = bt_field_class_string_create(tc);
+        bad = !fc || bt_field_class_structure_append_member(payload, strs[i], fc);
+        bt_field_class_put_ref(fc);
+    }
+    for (unsigned i = 0; i < 3 && !bad; i++) {
+        bt_field_class *fc = bt_field_class_integer_signed_create(tc);
+        bad = !fc || bt_field_class_structure_append_member(payload, ints[i], fc);
+        bt_field_class_put_ref(fc);
+    }
+    if (!bad)
+        bad = bt_event_class_set_payload_field_class(ec, payload) !=
+              BT_EVENT_CLASS_SET_FIELD_CLASS_STATUS_OK;
+    bt_field_class_put_ref(payload);
+    if (bad) {
+        bt_event_class_put_ref(ec);
+        return NULL;
+    }
+    return ec;
+}
+
 /* TSC frequency from Xen's scale: ns = cycles * mul * 2^shift / 2^32. */
 static uint64_t scale_hz(uint32_t mul, int32_t shift)
 {
@@ -167,7 +220,8 @@ static int make_metadata(bt_self_component_source *self, struct xt_source *s,
     for (size_t i = 0; i < s->nev; i++)
         if (!(s->ec[i] = make_event_class(sc, hv_event_at(i)->name, hv_event_at(i))))
             goto out;
-    if (!(s->unknown = make_event_class(sc, "hvpath_unknown", NULL)))
+    if (!(s->unknown = make_event_class(sc, "hvpath_unknown", NULL)) ||
+        (s->chains_mode && !(s->stage_ec = make_stage_class(sc))))
         goto out;
     /* the name sink.ctf.fs gives the trace's directory: the file's own */
     if (!(s->trace = bt_trace_create(tc)) ||
@@ -205,6 +259,7 @@ static void source_free(struct xt_source *s)
         bt_event_class_put_ref(s->ec[i]);
     free(s->ec);
     bt_event_class_put_ref(s->unknown);
+    bt_event_class_put_ref(s->stage_ec);
     for (unsigned c = 0; s->streams && c < s->ncpus; c++)
         bt_stream_put_ref(s->streams[c]);
     free(s->streams);
@@ -220,6 +275,7 @@ static int read_params(bt_self_component_source *self, const bt_value *params,
     const bt_value *in = bt_value_map_borrow_entry_value_const(params, "inputs");
     const bt_value *hz = bt_value_map_borrow_entry_value_const(params, "cpu-hz");
     const bt_value *tol = bt_value_map_borrow_entry_value_const(params, "tolerant");
+    const bt_value *chn = bt_value_map_borrow_entry_value_const(params, "chains");
     const bt_value *p;
 
     if (!in || !bt_value_is_array(in) || bt_value_array_get_length(in) != 1 ||
@@ -249,6 +305,13 @@ static int read_params(bt_self_component_source *self, const bt_value *params,
             return -1;
         }
         s->tolerant = bt_value_bool_get(tol);
+    }
+    if (chn) {
+        if (!bt_value_is_bool(chn)) {
+            source_error(self, "%s%s", "chains must be true or false", "");
+            return -1;
+        }
+        s->chains_mode = bt_value_bool_get(chn);
     }
     return 0;
 }
@@ -280,6 +343,7 @@ source_init(bt_self_component_source *self, bt_self_component_source_configurati
     s->hz = clk.source == HV_CLOCK_RECORDS ? scale_hz(clk.mul, clk.shift) : 0;
     if (cpu_hz > 0 && !s->hz)
         s->hz = (uint64_t)llround(cpu_hz);
+    s->cpu_hz = clk.source == HV_CLOCK_RECORDS ? 0 : cpu_hz;
     hv_clock_free(&clk);
     if (!s->hz) {
         source_error(self, "%s: %s", s->path,
@@ -311,6 +375,63 @@ static void source_finalize(bt_self_component_source *self)
 
 /* ---- the message iterator ---------------------------------------------- */
 
+static int by_tsc(const void *a, const void *b)
+{
+    const struct stage_ref *x = a, *y = b;
+
+    if (x->tsc != y->tsc)
+        return x->tsc < y->tsc ? -1 : 1;
+    return x->chain != y->chain ? (x->chain < y->chain ? -1 : 1) :
+           (x->stage > y->stage) - (x->stage < y->stage);
+}
+
+/*
+ * chains=true: stitch the whole trace as `hvpath script` does (chains.h),
+ * keep every chain, and order their stages by TSC, since chains come out
+ * of the stitcher as they end, not as they begin.  Memory: the chains
+ * (sizeof(struct chain) each) and 16 bytes per stage.
+ */
+static int collect_chains(struct xt_iter *it, char *err, size_t errlen)
+{
+    struct chains_options opt = { .path = it->src->path, .cpu_hz = it->src->cpu_hz,
+                                  .tolerant = it->src->tolerant };
+    size_t cap = 0, scap = 0;
+    struct chain c;
+    int rc;
+
+    if (chains_open(&it->ch, &opt, err, errlen))
+        return -1;
+    it->ch_open = 1;
+    while ((rc = chains_next(&it->ch, &c, err, errlen)) > 0) {
+        if (it->nchains == cap || it->nstages + c.nstages > scap) {
+            struct chain *nc = it->nchains < cap ? it->chains :
+                realloc(it->chains, (cap = cap ? 2 * cap : 1024) * sizeof(*nc));
+            struct stage_ref *ns;
+
+            if (nc)
+                it->chains = nc;
+            while (scap < it->nstages + c.nstages)
+                scap = scap ? 2 * scap : 8192;
+            ns = realloc(it->stages, scap * sizeof(*ns));
+            if (!nc || !ns) {
+                if (ns)
+                    it->stages = ns;
+                snprintf(err, errlen, "%s: out of memory keeping the chains", opt.path);
+                rc = -1;
+                break;
+            }
+            it->stages = ns;
+        }
+        for (unsigned k = 0; k < c.nstages; k++)
+            it->stages[it->nstages++] = (struct stage_ref){
+                .tsc = c.stages[k].tsc, .chain = (uint32_t)it->nchains, .stage = k };
+        it->chains[it->nchains++] = c;
+    }
+    if (rc == 0 && it->nstages)
+        qsort(it->stages, it->nstages, sizeof(*it->stages), by_tsc);
+    return rc;
+}
+
 static bt_message_iterator_class_initialize_method_status
 iter_init(bt_self_message_iterator *self, bt_self_message_iterator_configuration *config,
           bt_self_component_port_output *port)
@@ -325,9 +446,14 @@ iter_init(bt_self_message_iterator *self, bt_self_message_iterator_configuration
         return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_MEMORY_ERROR;
     it->src = bt_self_component_get_data(bt_self_message_iterator_borrow_component(self));
     opt.tolerant = it->src->tolerant;
-    if (xt_open(it->src->path, &opt, &it->r, err, sizeof(err))) {
+    if (it->src->chains_mode ? collect_chains(it, err, sizeof(err)) :
+        xt_open(it->src->path, &opt, &it->r, err, sizeof(err))) {
         bt_current_thread_error_append_cause_from_message_iterator(self, HERE, __LINE__,
                                                                    "%s", err);
+        if (it->ch_open)
+            chains_close(&it->ch);
+        free(it->chains);
+        free(it->stages);
         free(it);
         return BT_MESSAGE_ITERATOR_CLASS_INITIALIZE_METHOD_STATUS_ERROR;
     }
@@ -339,7 +465,12 @@ static void iter_finalize(bt_self_message_iterator *self)
 {
     struct xt_iter *it = bt_self_message_iterator_get_data(self);
 
-    xt_close(it->r);
+    if (it->r)
+        xt_close(it->r);
+    if (it->ch_open)
+        chains_close(&it->ch);
+    free(it->chains);
+    free(it->stages);
     free(it);
 }
 
@@ -381,6 +512,58 @@ static bt_message *event_of(bt_self_message_iterator *self, struct xt_iter *it,
     return m;
 }
 
+static void set_str(bt_field *payload, unsigned i, const char *v)
+{
+    bt_field_string_set_value(bt_field_structure_borrow_member_field_by_index(payload, i), v);
+}
+
+static void set_uint(bt_field *payload, unsigned i, uint64_t v)
+{
+    bt_field_integer_unsigned_set_value(
+        bt_field_structure_borrow_member_field_by_index(payload, i), v);
+}
+
+static void set_int(bt_field *payload, unsigned i, int64_t v)
+{
+    bt_field_integer_signed_set_value(
+        bt_field_structure_borrow_member_field_by_index(payload, i), v);
+}
+
+/* chains=true: the event of the next stage (members as make_stage_class). */
+static bt_message *stage_event(bt_self_message_iterator *self, struct xt_iter *it,
+                               const struct stage_ref *sr)
+{
+    struct xt_source *s = it->src;
+    const struct chain *c = &it->chains[sr->chain];
+    const struct chain_stage *st = &c->stages[sr->stage];
+    bt_stream *stream = st->cpu < s->ncpus ? s->streams[st->cpu] : NULL;
+    uint64_t ts = st->tsc > it->last_ts ? st->tsc : it->last_ts;
+    bt_message *m;
+    bt_field *p;
+
+    if (!stream)
+        return NULL;
+    it->last_ts = ts;
+    m = bt_message_event_create_with_default_clock_snapshot(self, s->stage_ec, stream, ts);
+    if (!m)
+        return NULL;
+    p = bt_event_borrow_payload_field(bt_message_event_borrow_event(m));
+    set_uint(p, 0, c->id);
+    set_uint(p, 1, sr->stage);
+    set_uint(p, 2, c->nstages);
+    set_uint(p, 3, c->delivery);
+    set_uint(p, 4, chains_delta_ns(&it->ch, c, sr->stage));
+    set_str(p, 5, chain_stage_name(st->kind));
+    set_str(p, 6, chain_source_name(c->source));
+    set_str(p, 7, chain_outcome_name(c->outcome));
+    set_str(p, 8, c->outcome == CHAIN_INCOMPLETE ? chain_reason_name(c->reason) :
+                  c->outcome == CHAIN_COALESCED ? chain_via_name(c->via) : "");
+    set_int(p, 9, c->dom);
+    set_int(p, 10, c->port);
+    set_int(p, 11, c->vcpu);
+    return m;
+}
+
 static bt_message_iterator_class_next_method_status
 iter_next(bt_self_message_iterator *self, bt_message_array_const msgs, uint64_t capacity,
           uint64_t *count)
@@ -406,6 +589,16 @@ iter_next(bt_self_message_iterator *self, bt_message_array_const msgs, uint64_t 
             if (!m)
                 goto memory;
             it->next_cpu++;
+            msgs[n++] = m;
+        } else if (it->state == IT_EVENTS && s->chains_mode) {
+            bt_message *m;
+
+            if (it->next_stage == it->nstages) {
+                it->state = IT_END;
+                continue;
+            }
+            if (!(m = stage_event(self, it, &it->stages[it->next_stage++])))
+                goto memory;
             msgs[n++] = m;
         } else if (it->state == IT_EVENTS) {
             struct hv_rec r;
@@ -453,7 +646,8 @@ BT_PLUGIN_SOURCE_COMPONENT_CLASS_DESCRIPTION(
 BT_PLUGIN_SOURCE_COMPONENT_CLASS_HELP(
     xentrace, "Parameters: inputs=[\"FILE\"] (one xentrace file), cpu-hz=HZ (the TSC "
               "frequency, for a trace without the hv-probes' clock records), tolerant=true "
-              "(skip damaged windows).  Event names and fields are hvpath's table "
+              "(skip damaged windows), chains=true (the stitched chains, an event per "
+              "stage, instead of the records).  Event names and fields are hvpath's table "
               "(hvpath list).");
 BT_PLUGIN_SOURCE_COMPONENT_CLASS_INITIALIZE_METHOD(xentrace, source_init);
 BT_PLUGIN_SOURCE_COMPONENT_CLASS_FINALIZE_METHOD(xentrace, source_finalize);
