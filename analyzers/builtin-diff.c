@@ -8,6 +8,17 @@
  * --sort keys) through groups.h, so a number here is the number `hvpath
  * report` prints for that trace.  A group or stage found in one trace only
  * is shown with "-" for the other; a delta needs a non-zero old value.
+ *
+ * Whether a stage changed at all: a Mann-Whitney U test of its latencies
+ * in OLD against NEW (hist.h), two-sided p.  Why that one: stage latencies
+ * are heavy-tailed and far from normal (a t-test's assumption), the rank
+ * test assumes no distribution, and it can be computed exactly from the
+ * histograms report already keeps (values within 0.1% count as ties),
+ * with no samples kept and no randomness (a bootstrap needs both).  It
+ * asks whether one side tends to be slower, not whether a percentile
+ * moved: a p99 can change with p stays high.  Rows with p < 0.01 are
+ * marked; many rows mean some such marks by chance (1 in 100 rows that
+ * did not change).
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
@@ -106,6 +117,22 @@ static void cell_us(char *buf, size_t len, const struct hist *h, uint64_t v)
         snprintf(buf, len, "-");
 }
 
+#define SIGNIFICANT 0.01
+
+static void print_p(const struct hist *o, const struct hist *n)
+{
+    struct hist_mwu m = { .p = NAN };
+    char buf[24];
+
+    if (o && n)
+        hist_mann_whitney(o, n, &m);
+    if (isnan(m.p))
+        snprintf(buf, sizeof(buf), "-");
+    else
+        snprintf(buf, sizeof(buf), "%.2g%s", m.p, m.p < SIGNIFICANT ? " *" : "  ");
+    printf(" %9s", buf);
+}
+
 static void print_text(const struct side *o, const struct side *n, const struct pair *p,
                        size_t np)
 {
@@ -141,7 +168,7 @@ static void print_text(const struct side *o, const struct side *n, const struct 
         printf("#   %-16s %15s", "stage (us)", "count");
         for (size_t q = 0; q < sizeof(shown) / sizeof(shown[0]); q++)
             printf(" %10s %10s %8s", group_qnames[shown[q]], "->", "delta");
-        printf("\n");
+        printf(" %9s\n", "p");
         for (int s = GROUP_E2E; s >= 0; s--) {
             const struct hist *ho = stage_hist(p[i].o, s), *hn = stage_hist(p[i].n, s);
             char cnt[40], a[24], b[24], d[16];
@@ -164,11 +191,14 @@ static void print_text(const struct side *o, const struct side *n, const struct 
                     snprintf(d, sizeof(d), "%+.1f%%", pct);
                 printf(" %10s %10s %8s", a, b, d);
             }
+            print_p(ho, hn);
             printf("\n");
         }
     }
     printf("\n# us per stage (from the stage before it), old -> new; delta is (new - old) / old; "
-           "- where a trace has none\n");
+           "- where a trace has none\n# p: Mann-Whitney U, two-sided, whether the stage tends "
+           "to be slower or faster in new; * p < %.2f (- fewer than %d on a side)\n",
+           SIGNIFICANT, HIST_MWU_MIN);
 }
 
 static void json_pct(struct json *j, const char *key, double pct)
@@ -223,6 +253,20 @@ static void print_json(const struct side *o, const struct side *n, const struct 
             json_begin_object(&j);
             json_kv_str(&j, "name", s == GROUP_E2E ? "end_to_end" : chain_stage_name((unsigned)s));
             json_pair_u64(&j, "count", !!ho, ho ? ho->count : 0, !!hn, hn ? hn->count : 0);
+            {
+                struct hist_mwu m = { .p = NAN };
+
+                if (ho && hn)
+                    hist_mann_whitney(ho, hn, &m);
+                json_key(&j, "mann_whitney_u");
+                if (isnan(m.p))
+                    json_null(&j);
+                else
+                    json_fixed2(&j, m.u);
+                json_key(&j, "p_value");
+                json_sig3(&j, m.p);
+                json_kv_bool(&j, "significant", !isnan(m.p) && m.p < SIGNIFICANT);
+            }
             for (int q = 0; q < GROUP_NQ; q++) {
                 uint64_t ov, nv;
                 double pct = delta_pct(ho, hn, q, &ov, &nv);
@@ -288,9 +332,11 @@ static const struct argp diff_argp = {
     diff_options, diff_parse, "OLD NEW",
     "Compare the hot path of two xentrace files: for each group (--sort, as in "
     "hvpath report) and stage, the count and the p50, p99 and max latency in "
-    "OLD and NEW and the change in percent (--json: every percentile).  Both "
-    "are read with the same options; each number is the one hvpath report "
-    "prints for that trace."
+    "OLD and NEW and the change in percent (--json: every percentile), and a "
+    "Mann-Whitney U test per row of whether the stage tends to be slower or "
+    "faster (p; * below 0.01).  OLD and NEW are traces or run directories "
+    "(DIR/host.xt).  Both are read with the same options; each number is the "
+    "one hvpath report prints for that trace.  Exit status 0 whatever changed."
     "\v"
     "EXAMPLES:\n"
     "  hvpath diff before.xt after.xt\n"

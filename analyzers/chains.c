@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "options.h"
 #include "record.h"
@@ -18,8 +19,20 @@ int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
     struct xt_options xo = { .order = XT_ORDER_TSC, .tolerant = opt->tolerant };
     struct stitch_options so = { 0 };
 
+    struct stat sb;
+
     memset(ch, 0, sizeof(*ch));
     ch->opt = *opt;
+    /* a run's directory (hvpath lab run -o DIR): its host trace */
+    if (opt->path && !stat(opt->path, &sb) && S_ISDIR(sb.st_mode)) {
+        if ((size_t)snprintf(ch->pathbuf, sizeof(ch->pathbuf), "%s/host.xt", opt->path) >=
+            sizeof(ch->pathbuf)) {
+            snprintf(err, errlen, "%s: path too long", opt->path);
+            return -1;
+        }
+        ch->opt.path = ch->pathbuf;
+    }
+    opt = &ch->opt;
     /* the counting pass keeps the clock records: no pass of their own */
     if (trace_stats_compute(opt->path, opt->tolerant, opt->cpu_hz > 0 ? 0 : hv_clock_event(),
                             &ch->stats, err, errlen))

@@ -38,11 +38,14 @@ struct chains {
     struct xt_reader *reader;
     struct stitcher *stitcher;
     int finished;
+    char pathbuf[4096];             /* DIR/host.xt when the path was a run's directory */
 };
 
 /*
- * Open and prepare.  Fails (message in err) on an unreadable trace, or when
- * no clock can be trusted: no clock records and no --cpu-hz.
+ * Open and prepare.  A directory is a run's (hvpath lab run -o DIR): its
+ * DIR/host.xt is read, and ch->opt.path names it.  Fails (message in err) on
+ * an unreadable trace, or when no clock can be trusted: no clock records and
+ * no --cpu-hz.  ch must not move while open.
  */
 int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
                 size_t errlen);

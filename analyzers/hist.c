@@ -6,6 +6,7 @@
  */
 #include "hist.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,4 +129,42 @@ void hist_log2(const struct hist *h, uint64_t out[64])
             out[low ? msb(low) : 0] += h->block[b]->count[s];
         }
     }
+}
+
+void hist_mann_whitney(const struct hist *a, const struct hist *b, struct hist_mwu *out)
+{
+    double na = (double)a->count, nb = (double)b->count, n = na + nb;
+    double rank = 0, ra = 0, ties = 0, mean, var;
+
+    out->u = out->z = 0;
+    out->p = NAN;
+    if (a->count < HIST_MWU_MIN || b->count < HIST_MWU_MIN)
+        return;
+    /* both share one bucket layout: walk it in value order, ranking */
+    for (unsigned blk = 0; blk < HIST_BLOCKS; blk++) {
+        if (!a->block[blk] && !b->block[blk])
+            continue;
+        for (unsigned s = 0; s < SUB; s++) {
+            double ca = a->block[blk] ? (double)a->block[blk]->count[s] : 0;
+            double cb = b->block[blk] ? (double)b->block[blk]->count[s] : 0;
+            double t = ca + cb;
+
+            if (!t)
+                continue;
+            ra += ca * (rank + (t + 1) / 2);  /* the tied values share the mean rank */
+            ties += t * t * t - t;
+            rank += t;
+        }
+    }
+    out->u = ra - na * (na + 1) / 2;
+    mean = na * nb / 2;
+    var = na * nb / 12 * ((n + 1) - ties / (n * (n - 1)));
+    if (var <= 0)
+        return;
+    out->z = (fabs(out->u - mean) - 0.5) / sqrt(var);
+    if (out->z < 0)
+        out->z = 0;
+    if (out->u < mean)
+        out->z = -out->z;
+    out->p = erfc(fabs(out->z) / sqrt(2.0));
 }

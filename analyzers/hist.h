@@ -36,4 +36,20 @@ uint64_t hist_quantile(const struct hist *h, double q, uint64_t *exemplar);
 /* Counts per power of two: out[k] = values in [2^k, 2^(k+1)) (k=0 also holds 0). */
 void hist_log2(const struct hist *h, uint64_t out[64]);
 
+/*
+ * Mann-Whitney U test of a against b, from their buckets: values in one
+ * bucket (within 0.1%) count as ties, with the usual tie correction, and
+ * the p-value (two-sided) is the normal approximation with continuity
+ * correction.  u is a's statistic: a.count * b.count / 2 when neither
+ * tends to be larger; p is NAN when either has fewer than
+ * HIST_MWU_MIN values (too few for the approximation) or all are tied.
+ */
+#define HIST_MWU_MIN 8
+
+struct hist_mwu {
+    double u, z, p;
+};
+
+void hist_mann_whitney(const struct hist *a, const struct hist *b, struct hist_mwu *out);
+
 #endif /* HVPATH_HIST_H */

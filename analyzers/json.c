@@ -123,6 +123,15 @@ void json_fixed2(struct json *j, double v)
         fputs("null", j->out);
 }
 
+void json_sig3(struct json *j, double v)
+{
+    sep(j);
+    if (isfinite(v))
+        fprintf(j->out, "%.3g", v);
+    else
+        fputs("null", j->out);
+}
+
 void json_milli(struct json *j, uint64_t v)
 {
     char frac[4] = { (char)('0' + v / 100 % 10), (char)('0' + v / 10 % 10),

@@ -47,6 +47,8 @@ void json_bool(struct json *j, int v);
 void json_null(struct json *j);
 /* A finite number with two decimals (a percentage, say); null if not finite. */
 void json_fixed2(struct json *j, double v);
+/* A finite number to three significant digits (a p-value); null if not finite. */
+void json_sig3(struct json *j, double v);
 /* v / 1000 exactly, three decimals: ns written as us. */
 void json_milli(struct json *j, uint64_t v);
 

@@ -7,7 +7,11 @@
 #              only, stages in one only): each side's numbers are exactly
 #              what `hvpath report --json` prints for that trace, and each
 #              delta is (new - old) / old of them
-#   text       the table names both files, each group and "only in" ones
+#   p          Mann-Whitney U per stage: against itself p = 1 and nothing
+#              significant; otherwise U in [0, n_old * n_new], p in [0, 1],
+#              marked significant exactly below 0.01, none under 8 a side
+#   text       the table names both files, each group and "only in" ones;
+#              a run's directory stands for its host.xt
 #   failures   one trace or three: exit 2; a NEW that is not a trace: exit
 #              1, its name, nothing on stdout
 set -u
@@ -36,6 +40,10 @@ for g in same["groups"]:
     if g["chains"][0] != g["chains"][1]:
         fails.append("same: chains %s" % g["chains"])
     for s in g["stages"]:
+        # a trace against itself: U at its mean, p 1, nothing significant
+        if s["significant"] or (s["p_value"] is not None and s["p_value"] < 0.99) or \
+           (s["p_value"] is None and s["count"][0] >= 8):
+            fails.append("same: %s %s p %s" % (g["key"], s["name"], s["p_value"]))
         for q in qs:
             if s[q + "_ns"][0] != s[q + "_ns"][1] or s[q + "_delta_pct"] not in (0, None):
                 fails.append("same: %s %s %s %s" % (g["key"], s["name"], q, s))
@@ -74,6 +82,14 @@ for g in d["groups"]:
         got = s["p50_delta_pct"]
         if (want is None) != (got is None) or (want is not None and abs(got - want) > 0.006):
             fails.append("%s %s: delta %s, want %s" % (k, s["name"], got, want))
+    for s in g["stages"]:
+        both = None not in s["count"]
+        if both and min(s["count"]) >= 8:
+            if not (0 <= s["p_value"] <= 1) or s["significant"] != (s["p_value"] < 0.01) or \
+               not (0 <= s["mann_whitney_u"] <= s["count"][0] * s["count"][1]):
+                fails.append("%s %s: U %s p %s" % (k, s["name"], s["mann_whitney_u"], s["p_value"]))
+        elif s["p_value"] is not None or s["significant"]:
+            fails.append("%s %s: a p-value without two sides of 8" % (k, s["name"]))
 for side in (0, 1):
     if seen[side] != set(rep[side]):
         fails.append("side %d: groups %s, report %s" % (side, sorted(seen[side]), sorted(rep[side])))
@@ -90,6 +106,11 @@ grep -q "^# hvpath diff: $real (old) -> $tmp/s.xt (new)" "$tmp/d.txt" && ok || b
 grep -q "^# source=interdomain: " "$tmp/d.txt" && grep -q "(only in old)" "$tmp/d.txt" && ok ||
     bad "text: groups"
 grep -q "^    end-to-end " "$tmp/d.txt" && ok || bad "text: no end-to-end row"
+grep -q "^# p: Mann-Whitney U" "$tmp/d.txt" && ok || bad "text: no word on p"
+# a run's directory is its host.xt
+mkdir -p "$tmp/run" && cp "$real" "$tmp/run/host.xt"
+"$hvpath" diff --json "$real" "$tmp/run" >"$tmp/dir.json" && ok || bad "diff with a run directory"
+grep -q '"new":"'"$tmp"'/run/host.xt"' "$tmp/dir.json" && ok || bad "a run directory: not its host.xt"
 
 "$hvpath" diff "$real" 2>/dev/null; [ $? = 2 ] && ok || bad "one trace: not exit 2"
 "$hvpath" diff "$real" "$real" "$real" 2>/dev/null; [ $? = 2 ] && ok || bad "three traces: not exit 2"

@@ -2,8 +2,11 @@
 /*
  * test_hist.c - the latency histogram of hvpath report: percentiles within
  * 0.1% of the true value, the exact maximum with its chain, exemplars from
- * the right bucket, the extremes of uint64_t, empty histograms, log2 counts.
+ * the right bucket, the extremes of uint64_t, empty histograms, log2 counts;
+ * the Mann-Whitney U of hvpath diff against pair counting on exact values.
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "check.h"
@@ -20,6 +23,68 @@ static int within(uint64_t got, uint64_t want, double rel)
 {
     double d = (double)got - (double)want;
     return (d < 0 ? -d : d) <= rel * (double)want + 1;
+}
+
+/*
+ * The same test the slow way, on exact values (all below 2048: one value a
+ * bucket): U by counting pairs, the tie correction from the value counts.
+ */
+static void mwu_brute(const uint64_t *a, size_t na, const uint64_t *b, size_t nb,
+                      double *u, double *p)
+{
+    static unsigned cnt[2048];
+    double n = (double)(na + nb), ties = 0, mean, var, z;
+
+    *u = 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            *u += a[i] > b[j] ? 1 : a[i] == b[j] ? 0.5 : 0;
+    for (unsigned v = 0; v < 2048; v++)
+        cnt[v] = 0;
+    for (size_t i = 0; i < na; i++)
+        cnt[a[i]]++;
+    for (size_t j = 0; j < nb; j++)
+        cnt[b[j]]++;
+    for (unsigned v = 0; v < 2048; v++)
+        ties += (double)cnt[v] * cnt[v] * cnt[v] - cnt[v];
+    mean = (double)na * (double)nb / 2;
+    var = (double)na * (double)nb / 12 * ((n + 1) - ties / (n * (n - 1)));
+    z = fabs(*u - mean) - 0.5;
+    z = z < 0 ? 0 : z / sqrt(var);
+    *p = erfc(z / sqrt(2.0));
+}
+
+static void check_mwu(uint64_t shift, unsigned seed)
+{
+    static uint64_t a[300], b[400];
+    struct hist ha, hb;
+    struct hist_mwu m;
+    double u, p;
+    uint32_t r = seed;
+
+    hist_init(&ha);
+    hist_init(&hb);
+    for (size_t i = 0; i < 300; i++) {
+        r = r * 1103515245u + 12345u;
+        a[i] = 500 + (r >> 16) % 200;           /* ties: 200 values for 300 */
+        CHECK(hist_add(&ha, a[i], i) == 0);
+    }
+    for (size_t i = 0; i < 400; i++) {
+        r = r * 1103515245u + 12345u;
+        b[i] = 500 + shift + (r >> 16) % 200;
+        CHECK(hist_add(&hb, b[i], i) == 0);
+    }
+    hist_mann_whitney(&ha, &hb, &m);
+    mwu_brute(a, 300, b, 400, &u, &p);
+    if (fabs(m.u - u) > 1e-6 || fabs(m.p - p) > 1e-9)
+        fprintf(stderr, "mwu shift %llu: u %f p %g, want u %f p %g\n",
+                (unsigned long long)shift, m.u, m.p, u, p);
+    CHECK(fabs(m.u - u) < 1e-6);
+    CHECK(fabs(m.p - p) < 1e-9);
+    if (shift >= 40)
+        CHECK(m.p < 1e-6 && m.z < 0);           /* a tends to be smaller */
+    hist_free(&ha);
+    hist_free(&hb);
 }
 
 int main(void)
@@ -83,5 +148,27 @@ int main(void)
     CHECK_EQ(log2[63], 1);
     CHECK_EQ(log2[0], 2);           /* 0 and 1 */
     hist_free(&h);
+
+    /* Mann-Whitney U: the same as pair counting, shifted or not */
+    check_mwu(0, 1);
+    check_mwu(3, 2);
+    check_mwu(40, 3);
+    {
+        struct hist x, y;
+        struct hist_mwu m;
+
+        hist_init(&x);
+        hist_init(&y);
+        for (unsigned i = 0; i < 5; i++)
+            CHECK(hist_add(&x, i, i) == 0 && hist_add(&y, i, i) == 0);
+        hist_mann_whitney(&x, &y, &m);
+        CHECK(isnan(m.p));                      /* too few */
+        for (unsigned i = 0; i < 20; i++)
+            CHECK(hist_add(&x, 7, i) == 0 && hist_add(&y, 7, i) == 0);
+        hist_mann_whitney(&x, &y, &m);
+        CHECK(m.p > 0.5);                       /* the same on both sides */
+        hist_free(&x);
+        hist_free(&y);
+    }
     return check_done();
 }

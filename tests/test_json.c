@@ -47,6 +47,7 @@ int main(void)
     json_string(&j, "");
     json_fixed2(&j, -12.345);
     json_fixed2(&j, 0.0 / 0.0);
+    json_sig3(&j, 0.000012345);
     json_milli(&j, 1234567);
     json_milli(&j, 5);
     json_milli(&j, UINT64_MAX);
@@ -68,7 +69,7 @@ int main(void)
     fclose(f);
     expect(buf, "{\"s\":\"a\\\"b\\\\c\\u000a\\u0001\\u001f \xc3\xa9\","
                 "\"max\":18446744073709551615,\"min\":-9223372036854775808,"
-                "\"neg\":-1,\"t\":true,\"n\":null,\"a\":[{},[0,10],\"\",-12.35,null,1234.567,0.005,18446744073709551.615],"
+                "\"neg\":-1,\"t\":true,\"n\":null,\"a\":[{},[0,10],\"\",-12.35,null,1.23e-05,1234.567,0.005,18446744073709551.615],"
                 "\"o\":{\"x\":1,\"y\":{\"z\":false}}}\n[]\n");
     free(buf);
     return check_done();
