@@ -114,22 +114,24 @@ void json_u64(struct json *j, uint64_t v)
     put_u64(j->out, v);
 }
 
-void json_fixed2(struct json *j, double v)
+/* v in printf format fmt, or null when it is not finite */
+static void put_double(struct json *j, double v, const char *fmt)
 {
     sep(j);
     if (isfinite(v))
-        fprintf(j->out, "%.2f", v);
+        fprintf(j->out, fmt, v);
     else
         fputs("null", j->out);
 }
 
+void json_fixed2(struct json *j, double v)
+{
+    put_double(j, v, "%.2f");
+}
+
 void json_sig3(struct json *j, double v)
 {
-    sep(j);
-    if (isfinite(v))
-        fprintf(j->out, "%.3g", v);
-    else
-        fputs("null", j->out);
+    put_double(j, v, "%.3g");
 }
 
 void json_milli(struct json *j, uint64_t v)

@@ -116,6 +116,20 @@ static int add_member(bt_trace_class *tc, bt_field_class *st, const char *name, 
     return rc;
 }
 
+/* ec with payload (put here), or NULL (ec put too) if bad or that fails. */
+static bt_event_class *finish_event_class(bt_event_class *ec, bt_field_class *payload, int bad)
+{
+    if (!bad)
+        bad = bt_event_class_set_payload_field_class(ec, payload) !=
+              BT_EVENT_CLASS_SET_FIELD_CLASS_STATUS_OK;
+    bt_field_class_put_ref(payload);
+    if (bad) {
+        bt_event_class_put_ref(ec);
+        return NULL;
+    }
+    return ec;
+}
+
 /* An event class named name with the fields of e (NULL: the unknown one). */
 static bt_event_class *make_event_class(bt_stream_class *sc, const char *name,
                                         const struct hv_event_info *e)
@@ -140,15 +154,7 @@ static bt_event_class *make_event_class(bt_stream_class *sc, const char *name,
             bad = add_member(tc, payload, w, 1);
         }
     }
-    if (!bad)
-        bad = bt_event_class_set_payload_field_class(ec, payload) !=
-              BT_EVENT_CLASS_SET_FIELD_CLASS_STATUS_OK;
-    bt_field_class_put_ref(payload);
-    if (bad) {
-        bt_event_class_put_ref(ec);
-        return NULL;
-    }
-    return ec;
+    return finish_event_class(ec, payload, bad);
 }
 
 /* hvpath_chain_stage: one stage of a stitched chain. */
@@ -175,15 +181,7 @@ static bt_event_class *make_stage_class(bt_stream_class *sc)
         bad = !fc || bt_field_class_structure_append_member(payload, ints[i], fc);
         bt_field_class_put_ref(fc);
     }
-    if (!bad)
-        bad = bt_event_class_set_payload_field_class(ec, payload) !=
-              BT_EVENT_CLASS_SET_FIELD_CLASS_STATUS_OK;
-    bt_field_class_put_ref(payload);
-    if (bad) {
-        bt_event_class_put_ref(ec);
-        return NULL;
-    }
-    return ec;
+    return finish_event_class(ec, payload, bad);
 }
 
 /* TSC frequency from Xen's scale: ns = cycles * mul * 2^shift / 2^32. */
@@ -474,6 +472,26 @@ static void iter_finalize(bt_self_message_iterator *self)
     free(it);
 }
 
+/*
+ * An event of class ec on pCPU cpu's stream at tsc (never before the last
+ * one: the iterator's clock snapshots must not go back), its payload in *p.
+ */
+static bt_message *new_event(bt_self_message_iterator *self, struct xt_iter *it,
+                             bt_event_class *ec, unsigned cpu, uint64_t tsc, bt_field **p)
+{
+    bt_stream *stream = cpu < it->src->ncpus ? it->src->streams[cpu] : NULL;
+    bt_message *m;
+
+    if (!stream)
+        return NULL;
+    if (tsc > it->last_ts)
+        it->last_ts = tsc;
+    m = bt_message_event_create_with_default_clock_snapshot(self, ec, stream, it->last_ts);
+    if (m)
+        *p = bt_event_borrow_payload_field(bt_message_event_borrow_event(m));
+    return m;
+}
+
 /* The event of record r, its fields filled. */
 static bt_message *event_of(bt_self_message_iterator *self, struct xt_iter *it,
                             const struct hv_rec *r)
@@ -482,18 +500,11 @@ static bt_message *event_of(bt_self_message_iterator *self, struct xt_iter *it,
     const struct hv_event_info *e = hv_event_lookup(r->event);
     size_t idx = e ? (size_t)(e - hv_event_at(0)) : 0;
     bt_event_class *ec = e && idx < s->nev ? s->ec[idx] : s->unknown;
-    bt_stream *stream = r->cpu < s->ncpus ? s->streams[r->cpu] : NULL;
-    uint64_t ts = r->tsc > it->last_ts ? r->tsc : it->last_ts;
-    bt_message *m;
     bt_field *payload;
+    bt_message *m = new_event(self, it, ec, r->cpu, r->tsc, &payload);
 
-    if (!stream)
-        return NULL;
-    it->last_ts = ts;
-    m = bt_message_event_create_with_default_clock_snapshot(self, ec, stream, ts);
     if (!m)
         return NULL;
-    payload = bt_event_borrow_payload_field(bt_message_event_borrow_event(m));
     if (ec != s->unknown) {
         for (unsigned i = 0; i < e->nfields; i++)
             bt_field_integer_unsigned_set_value(
@@ -533,21 +544,13 @@ static void set_int(bt_field *payload, unsigned i, int64_t v)
 static bt_message *stage_event(bt_self_message_iterator *self, struct xt_iter *it,
                                const struct stage_ref *sr)
 {
-    struct xt_source *s = it->src;
     const struct chain *c = &it->chains[sr->chain];
     const struct chain_stage *st = &c->stages[sr->stage];
-    bt_stream *stream = st->cpu < s->ncpus ? s->streams[st->cpu] : NULL;
-    uint64_t ts = st->tsc > it->last_ts ? st->tsc : it->last_ts;
-    bt_message *m;
     bt_field *p;
+    bt_message *m = new_event(self, it, it->src->stage_ec, st->cpu, st->tsc, &p);
 
-    if (!stream)
-        return NULL;
-    it->last_ts = ts;
-    m = bt_message_event_create_with_default_clock_snapshot(self, s->stage_ec, stream, ts);
     if (!m)
         return NULL;
-    p = bt_event_borrow_payload_field(bt_message_event_borrow_event(m));
     set_uint(p, 0, c->id);
     set_uint(p, 1, sr->stage);
     set_uint(p, 2, c->nstages);
