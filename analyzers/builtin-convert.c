@@ -22,7 +22,18 @@
 #include "convert.h"
 #include "options.h"
 
-enum { TO_PERFETTO, TO_CHROME_JSON };
+enum { TO_PERFETTO, TO_CHROME_JSON, TO_COUNT };
+
+/* The sink of each --to, where this build has it. */
+static const struct format {
+    struct convert_sink *(*open)(FILE *out);
+    int (*end)(struct convert_sink *s);
+} formats[TO_COUNT] = {
+#ifdef HVPATH_HAVE_PERFETTO
+    [TO_PERFETTO] = { convert_perfetto_sink, convert_perfetto_end },
+#endif
+    [TO_CHROME_JSON] = { convert_chrome_sink, convert_chrome_end },
+};
 
 struct convert_args {
     struct chains_options opt;
@@ -114,32 +125,17 @@ static FILE *open_output(const char *out, char *tmp, size_t len)
 static int write_chains(struct chains *ch, int to, FILE *out, const char *outname, char *err,
                         size_t errlen)
 {
+    struct convert_sink *sink = formats[to].open(out);
     struct convert_counts n;
-    struct convert_sink *sink;
     int rc, end;
     off_t bytes;
 
-#ifndef HVPATH_HAVE_PERFETTO
-    if (to == TO_PERFETTO) {
-        snprintf(err, errlen, "this hvpath was built without protobuf-c, so it cannot write "
-                 "perfetto (apt-get install libprotobuf-c-dev protobuf-c-compiler, then "
-                 "rebuild)");
-        return -1;
-    }
-    sink = convert_chrome_sink(out);
-#else
-    sink = to == TO_PERFETTO ? convert_perfetto_sink(out) : convert_chrome_sink(out);
-#endif
     if (!sink) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     rc = convert_chains(ch, sink, &n, err, errlen);
-#ifdef HVPATH_HAVE_PERFETTO
-    end = to == TO_PERFETTO ? convert_perfetto_end(sink) : convert_chrome_end(sink);
-#else
-    end = convert_chrome_end(sink);
-#endif
+    end = formats[to].end(sink);
     if (rc == -2 || (!rc && end)) {
         snprintf(err, errlen, "writing %s: %s", outname, strerror(errno ? errno : EIO));
         return -1;
@@ -165,13 +161,12 @@ int cmd_convert(int argc, char **argv)
     int rc;
 
     hv_argp_parse(&convert_argp, argc, argv, &a);
-#ifndef HVPATH_HAVE_PERFETTO
-    if (a.to == TO_PERFETTO) {
-        write_chains(NULL, a.to, NULL, a.out, err, sizeof(err));
-        fprintf(stderr, "hvpath convert: %s\n", err);
+    if (!formats[a.to].open) {      /* only perfetto can be left out */
+        fprintf(stderr, "hvpath convert: this hvpath was built without protobuf-c, so it "
+                "cannot write perfetto (apt-get install libprotobuf-c-dev "
+                "protobuf-c-compiler, then rebuild)\n");
         return HV_EXIT_DATA;
     }
-#endif
     if (chains_open(&ch, &a.opt, err, sizeof(err))) {
         fprintf(stderr, "hvpath convert: %s\n", err);
         return HV_EXIT_DATA;

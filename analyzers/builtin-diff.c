@@ -16,7 +16,7 @@
  * histograms report already keeps (values within 0.1% count as ties),
  * with no samples kept and no randomness (a bootstrap needs both).  It
  * asks whether one side tends to be slower, not whether a percentile
- * moved: a p99 can change with p stays high.  Rows with p < 0.01 are
+ * moved: a p99 can change while p stays high.  Rows with p < 0.01 are
  * marked; many rows mean some such marks by chance (1 in 100 rows that
  * did not change).
  */
@@ -119,13 +119,21 @@ static void cell_us(char *buf, size_t len, const struct hist *h, uint64_t v)
 
 #define SIGNIFICANT 0.01
 
-static void print_p(const struct hist *o, const struct hist *n)
+/* The test of a row: p is NAN where a side is missing (or too small). */
+static struct hist_mwu row_test(const struct hist *o, const struct hist *n)
 {
     struct hist_mwu m = { .p = NAN };
-    char buf[24];
 
     if (o && n)
         hist_mann_whitney(o, n, &m);
+    return m;
+}
+
+static void print_p(const struct hist *o, const struct hist *n)
+{
+    struct hist_mwu m = row_test(o, n);
+    char buf[24];
+
     if (isnan(m.p))
         snprintf(buf, sizeof(buf), "-");
     else
@@ -253,20 +261,13 @@ static void print_json(const struct side *o, const struct side *n, const struct 
             json_begin_object(&j);
             json_kv_str(&j, "name", s == GROUP_E2E ? "end_to_end" : chain_stage_name((unsigned)s));
             json_pair_u64(&j, "count", !!ho, ho ? ho->count : 0, !!hn, hn ? hn->count : 0);
-            {
-                struct hist_mwu m = { .p = NAN };
+            struct hist_mwu m = row_test(ho, hn);
 
-                if (ho && hn)
-                    hist_mann_whitney(ho, hn, &m);
-                json_key(&j, "mann_whitney_u");
-                if (isnan(m.p))
-                    json_null(&j);
-                else
-                    json_fixed2(&j, m.u);
-                json_key(&j, "p_value");
-                json_sig3(&j, m.p);
-                json_kv_bool(&j, "significant", !isnan(m.p) && m.p < SIGNIFICANT);
-            }
+            json_key(&j, "mann_whitney_u");
+            json_fixed2(&j, isnan(m.p) ? NAN : m.u);
+            json_key(&j, "p_value");
+            json_sig3(&j, m.p);
+            json_kv_bool(&j, "significant", !isnan(m.p) && m.p < SIGNIFICANT);
             for (int q = 0; q < GROUP_NQ; q++) {
                 uint64_t ov, nv;
                 double pct = delta_pct(ho, hn, q, &ov, &nv);

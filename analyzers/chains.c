@@ -18,7 +18,6 @@ int chains_open(struct chains *ch, const struct chains_options *opt, char *err,
 {
     struct xt_options xo = { .order = XT_ORDER_TSC, .tolerant = opt->tolerant };
     struct stitch_options so = { 0 };
-
     struct stat sb;
 
     memset(ch, 0, sizeof(*ch));

@@ -42,17 +42,18 @@ const struct group *groups_find(const struct groups *gs, const int64_t key[NKEYS
 static struct group *group_of(struct groups *gs, const struct chain *c)
 {
     int64_t key[NKEYS] = { c->source, c->dom, c->port, c->vcpu };
+    const struct group *old;
     uint32_t h, head = 0;
     int found;
 
     for (int k = 0; k < NKEYS; k++)
         if (!gs->use[k])
             key[k] = INT64_MIN;
+    if ((old = groups_find(gs, key)))
+        return &gs->g[old - gs->g];
+    /* a new group: it heads its hash's chain */
     h = key_hash(key);
     found = u32map_get(&gs->by_hash, h, &head);
-    for (uint32_t i = found ? head + 1 : 0; i; i = gs->g[i - 1].next)
-        if (!memcmp(gs->g[i - 1].key, key, sizeof(key)))
-            return &gs->g[i - 1];
     if (gs->ng >= UINT32_MAX - 1)
         return NULL;
     struct group *n = hv_grow(gs->g, &gs->cap, gs->ng + 1, sizeof(*gs->g));

@@ -40,6 +40,7 @@
 #include <babeltrace2/babeltrace.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,11 +86,17 @@ struct xt_iter {
     uint64_t last_ts;               /* clock snapshots never go back */
 };
 
-static void source_error(bt_self_component_source *self, const char *fmt, const char *a,
-                         const char *b)
+/* Append a cause, printf style, to the thread's error, from the component. */
+static void source_error(bt_self_component_source *self, const char *fmt, ...)
 {
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
     bt_current_thread_error_append_cause_from_component(
-        bt_self_component_source_as_self_component(self), HERE, __LINE__, fmt, a, b);
+        bt_self_component_source_as_self_component(self), HERE, __LINE__, "%s", msg);
 }
 
 /* ---- the metadata ------------------------------------------------------ */
@@ -278,8 +285,8 @@ static int read_params(bt_self_component_source *self, const bt_value *params,
 
     if (!in || !bt_value_is_array(in) || bt_value_array_get_length(in) != 1 ||
         !bt_value_is_string(p = bt_value_array_borrow_element_by_index_const(in, 0))) {
-        source_error(self, "%s%s", "the inputs parameter must be an array of one trace's path",
-                     " (inputs=[\"host.xt\"])");
+        source_error(self, "the inputs parameter must be an array of one trace's path "
+                     "(inputs=[\"host.xt\"])");
         return -1;
     }
     if (!(s->path = strdup(bt_value_string_get(p))))
@@ -293,20 +300,20 @@ static int read_params(bt_self_component_source *self, const bt_value *params,
         else if (bt_value_is_signed_integer(hz))
             *cpu_hz = (double)bt_value_integer_signed_get(hz);
         if (!(*cpu_hz >= 1e3 && *cpu_hz <= 1e12)) {
-            source_error(self, "%s%s", "cpu-hz must be a frequency in Hz (e.g. 2.4e9)", "");
+            source_error(self, "cpu-hz must be a frequency in Hz (e.g. 2.4e9)");
             return -1;
         }
     }
     if (tol) {
         if (!bt_value_is_bool(tol)) {
-            source_error(self, "%s%s", "tolerant must be true or false", "");
+            source_error(self, "tolerant must be true or false");
             return -1;
         }
         s->tolerant = bt_value_bool_get(tol);
     }
     if (chn) {
         if (!bt_value_is_bool(chn)) {
-            source_error(self, "%s%s", "chains must be true or false", "");
+            source_error(self, "chains must be true or false");
             return -1;
         }
         s->chains_mode = bt_value_bool_get(chn);
@@ -332,26 +339,30 @@ source_init(bt_self_component_source *self, bt_self_component_source_configurati
         goto fail;
     /* read once: reject a non-trace now, find the pCPUs and the clock */
     if (trace_stats_compute(s->path, s->tolerant, hv_clock_event(), &st, err, sizeof(err))) {
-        source_error(self, "%s%s", err, "");
+        source_error(self, "%s", err);
         goto fail;
     }
     hv_clock_init(&clk, 0);
     for (size_t i = 0; i < st.nkept; i++)
-        hv_clock_observe(&clk, &st.kept[i]);
+        if (hv_clock_observe(&clk, &st.kept[i])) {
+            source_error(self, "%s: out of memory reading clock records", s->path);
+            hv_clock_free(&clk);
+            trace_stats_free(&st);
+            goto fail;
+        }
     s->hz = clk.source == HV_CLOCK_RECORDS ? scale_hz(clk.mul, clk.shift) : 0;
     if (cpu_hz > 0 && !s->hz)
         s->hz = (uint64_t)llround(cpu_hz);
     s->cpu_hz = clk.source == HV_CLOCK_RECORDS ? 0 : cpu_hz;
     hv_clock_free(&clk);
     if (!s->hz) {
-        source_error(self, "%s: %s", s->path,
-                     "no clock records in the trace (a stock hypervisor writes none): "
-                     "give the TSC frequency with cpu-hz=HZ");
+        source_error(self, "%s: no clock records in the trace (a stock hypervisor writes "
+                     "none): give the TSC frequency with cpu-hz=HZ", s->path);
         trace_stats_free(&st);
         goto fail;
     }
     if (make_metadata(self, s, &st)) {
-        source_error(self, "%s: %s", s->path, "cannot make the trace's metadata");
+        source_error(self, "%s: cannot make the trace's metadata", s->path);
         trace_stats_free(&st);
         goto fail;
     }
