@@ -29,15 +29,21 @@ trace=$data/pingpong-domu-small.xt
 details='with-metadata=false,with-trace-name=false,with-stream-name=false'
 
 "$hvpath" dump --format jsonl "$trace" >"$tmp/dump.jsonl" && ok || bad "hvpath dump"
-bt -c source.hvpath.xentrace --params="inputs=[\"$trace\"]" \
-    -c sink.text.details --params="$details" >"$tmp/bt.txt" 2>"$tmp/err" && ok ||
-    bad "babeltrace2 with the plugin: $(tail -3 "$tmp/err")"
-rm -rf "$tmp/ctf"
-bt -c source.hvpath.xentrace --params="inputs=[\"$trace\"]" -o ctf -w "$tmp/ctf" \
-    >/dev/null 2>"$tmp/err" && ok || bad "babeltrace2 -o ctf: $(tail -3 "$tmp/err")"
-[ -f "$tmp/ctf/pingpong-domu-small.xt/metadata" ] && ok || bad "no CTF metadata: $(find "$tmp/ctf")"
-babeltrace2 -c sink.text.details --params="$details" "$tmp/ctf" >"$tmp/ctf.txt" 2>"$tmp/err" && ok ||
-    bad "babeltrace2 reading the CTF back: $(tail -3 "$tmp/err")"
+# the plugin with PARAMS into NAME.txt, and as CTF (NAME-ctf/) read back into NAME-ctf.txt
+through_bt2() {
+    local params=$1 name=$2
+    bt -c source.hvpath.xentrace --params="$params" -c sink.text.details --params="$details" \
+        >"$tmp/$name.txt" 2>"$tmp/err" && ok || bad "$params: $(tail -3 "$tmp/err")"
+    rm -rf "$tmp/$name-ctf"
+    bt -c source.hvpath.xentrace --params="$params" -o ctf -w "$tmp/$name-ctf" \
+        >/dev/null 2>"$tmp/err" && ok || bad "$params -o ctf: $(tail -3 "$tmp/err")"
+    [ -f "$tmp/$name-ctf/pingpong-domu-small.xt/metadata" ] && ok ||
+        bad "$params: no CTF metadata: $(find "$tmp/$name-ctf")"
+    babeltrace2 -c sink.text.details --params="$details" "$tmp/$name-ctf" \
+        >"$tmp/$name-ctf.txt" 2>"$tmp/err" && ok ||
+        bad "$params: reading the CTF back: $(tail -3 "$tmp/err")"
+}
+through_bt2 "inputs=[\"$trace\"]" bt
 bt -c source.hvpath.xentrace --params="inputs=[\"$trace\"]" -c sink.text.details \
     --params='with-data=false' >"$tmp/meta.txt" 2>/dev/null && ok || bad "metadata"
 
@@ -95,7 +101,7 @@ def fields(r):
 want = sorted((r["tsc"], r["cpu"], r["name"], fields(r)) for r in recs)
 short = sum(1 for r in recs if len(r["fields"]) < len(names.get(r["name"], [])))
 fails = []
-for what, path in (("plugin", t + "/bt.txt"), ("CTF read back", t + "/ctf.txt")):
+for what, path in (("plugin", t + "/bt.txt"), ("CTF read back", t + "/bt-ctf.txt")):
     got = sorted(key(e) for e in events(path))
     if len(got) != len(want):
         fails.append("%s: %d events, %d records" % (what, len(got), len(want)))
@@ -119,21 +125,14 @@ PY
 
 # chains=true: the chains of hvpath script, an event per stage
 "$hvpath" script --format jsonl "$trace" >"$tmp/chains.jsonl" && ok || bad "hvpath script"
-bt -c source.hvpath.xentrace --params="inputs=[\"$trace\"],chains=true" \
-    -c sink.text.details --params="$details" >"$tmp/ch.txt" 2>"$tmp/err" && ok ||
-    bad "chains=true: $(tail -3 "$tmp/err")"
-rm -rf "$tmp/ctfc"
-bt -c source.hvpath.xentrace --params="inputs=[\"$trace\"],chains=true" -o ctf -w "$tmp/ctfc" \
-    >/dev/null 2>"$tmp/err" && ok || bad "chains=true -o ctf: $(tail -3 "$tmp/err")"
-babeltrace2 -c sink.text.details --params="$details" "$tmp/ctfc" >"$tmp/chc.txt" 2>"$tmp/err" &&
-    ok || bad "reading the chains' CTF back: $(tail -3 "$tmp/err")"
+through_bt2 "inputs=[\"$trace\"],chains=true" ch
 python3 - "$tmp" <<'PY' && ok || bad "the chain events are not hvpath script's chains"
 import collections, json, sys
 t = sys.argv[1]
 exec(open(t + "/parse.py").read())
 chains = [json.loads(l) for l in open(t + "/chains.jsonl")]
 fails = []
-for what, path in (("chains=true", t + "/ch.txt"), ("its CTF read back", t + "/chc.txt")):
+for what, path in (("chains=true", t + "/ch.txt"), ("its CTF read back", t + "/ch-ctf.txt")):
     by = collections.defaultdict(list)
     evs = events(path)
     for e in evs:
