@@ -223,7 +223,8 @@ void st_open_unlink(struct stitcher *s, struct delivery *d);
  * evtchn_upcall_pending)?  Only on evidence: running at d's kick, running
  * now, or seen running since.
  */
-int st_guest_ran_since(const struct vstate *v, const struct delivery *d);
+int st_guest_ran_since(const struct stitcher *s, const struct vstate *v,
+                       const struct delivery *d);
 void st_vcpu_free(struct stitcher *s);
 
 /* stitch_delivery.c */

@@ -235,7 +235,7 @@ void on_mark_pending(struct stitcher *s, const struct hv_rec *r,
     d = vs ? vs->open : NULL;
     if (d && st_delivered(s, d))
         st_close_delivery(s, d, 1, REASON_NONE);
-    else if (d && st_guest_ran_since(vs, d))
+    else if (d && st_guest_ran_since(s, vs, d))
         st_close_consumed(s, d);
     else if (d)
         st_close_delivery(s, d, 0, REASON_STALE);

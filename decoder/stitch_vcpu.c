@@ -108,8 +108,17 @@ void st_open_unlink(struct stitcher *s, struct delivery *d)
     s->nopen--;
 }
 
-int st_guest_ran_since(const struct vstate *v, const struct delivery *d)
+int st_guest_ran_since(const struct stitcher *s, const struct vstate *v,
+                       const struct delivery *d)
 {
+    /*
+     * What shows a guest running is the scheduler's records, or an HVM
+     * guest's VM entries.  Where the event mask left those out, a vCPU the
+     * kick found blocked can be switched in and take its events in its
+     * handler with no record at all: it may have run.
+     */
+    if (!s->sched_traced && !(v->hvm && s->cnt.vmentries))
+        return 1;
     return d->was_running || v->cpu != NO_CPU || v->ran_tsc >= d->open_tsc;
 }
 
